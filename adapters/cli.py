@@ -1,0 +1,194 @@
+"""The command line, `recovery-bot` (Typer). Its commands and --json output are stable:
+tests and scripts depend on them (see README.md, "Command line")."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import func, select
+
+from adapters.settings import Settings
+from adapters.wiring import App, build_app
+from directory.finder import ListingView, load_views, understand_request
+from directory.geography import GeoResult
+from directory.models import Listing, Organisation, Revision
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="Recovery Connector: find local recovery support in the UK.")
+directory_app = typer.Typer(no_args_is_help=True, help="Load, export and search the directory.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(directory_app, name="directory")
+app.add_typer(db_app, name="db")
+
+FORMATS_IN = ("auto", "csv", "meeting-guide", "oruk")
+FORMATS_OUT = ("csv", "meeting-guide", "oruk")
+
+
+def _app() -> App:
+    return build_app(Settings())
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _place_problem(result: GeoResult) -> str:
+    if result.status == "ambiguous":
+        names = "; ".join(c.name for c in result.candidates)
+        return f"'{result.query}' could be more than one place: {names}. Please say which."
+    hint = f" Did you mean {', '.join(result.suggestions)}?" if result.suggestions else ""
+    return f"Sorry, I could not find a place called '{result.query}'.{hint}"
+
+
+@app.command()
+def geocode(place: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Resolve a postcode, postcode district or sector, or place name, offline."""
+    from directory.geography import Gazetteer
+
+    result = Gazetteer.default().resolve(place)
+    if as_json:
+        typer.echo(json.dumps(_geo_json(result), indent=2))
+        raise typer.Exit(0 if result.status == "found" else 2)
+    if result.status != "found" or result.place is None:
+        _fail(_place_problem(result))
+        return
+    p = result.place
+    approx = " (approximate)" if p.approximate else ""
+    typer.echo(f"{p.name}: {p.latitude:.4f}, {p.longitude:.4f}{approx} [{p.kind}]")
+
+
+def _geo_json(result: GeoResult) -> dict:
+    def place(p):  # type: ignore[no-untyped-def]
+        return None if p is None else {
+            "name": p.name, "latitude": p.latitude, "longitude": p.longitude, "kind": p.kind,
+            "country": p.country, "approximate": p.approximate,
+        }
+    return {"status": result.status, "query": result.query, "place": place(result.place),
+            "candidates": [place(c) for c in result.candidates],
+            "suggestions": list(result.suggestions)}
+
+
+@directory_app.command("search")
+def search_cmd(
+    text: Annotated[str, typer.Argument(help="Needs, names and a place in everyday words.")],
+    near: Annotated[str | None, typer.Option(help="A postcode, district or town.")] = None,
+    radius_km: Annotated[float | None, typer.Option("--radius-km")] = None,
+    online: Annotated[bool, typer.Option("--online", help="Online meetings only.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search the directory: `recovery-bot directory search "alcohol support near Leeds"`."""
+    from directory.search import Query
+
+    a = _app()
+    request = understand_request(text, a.gazetteer)
+    place = a.gazetteer.resolve(near) if near else request.place
+    if place is not None and place.status != "found":
+        _fail(_place_problem(place))
+    q = Query(needs=request.needs, text=request.text, online_only=online, limit=limit,
+              radius_km=radius_km or a.settings.default_radius_km)
+    if place is not None and place.place is not None:
+        q.latitude, q.longitude = place.place.latitude, place.place.longitude
+    with a.sessions() as session:
+        results = a.search.search(session, q)
+        views = load_views(session, results.hits)
+    if as_json:
+        typer.echo(json.dumps([v.as_json() for v in views], indent=2, ensure_ascii=False))
+        return
+    if not views:
+        typer.echo("Nothing matched. Try a wider --radius-km, fewer words, or --online.")
+        return
+    if results.online_fallback:
+        typer.echo("Nothing in person nearby; these meet online or by phone:")
+    for n, v in enumerate(views, 1):
+        typer.echo(_line(n, v))
+
+
+def _line(n: int, v: ListingView) -> str:
+    where = f"{v.distance_km:.1f} km" if v.distance_km is not None else v.attendance.replace(
+        "_", " ")
+    when = v.next_meeting.strftime("%a %d %b %H:%M") if v.next_meeting else v.schedule
+    extra = " [EXAMPLE]" if v.is_demo else ""
+    if v.status == "temporarily_closed":
+        extra += f" [temporarily closed: {v.status_note or 'check before going'}]"
+    contact = v.phone or v.website or v.conference_url or ""
+    return f"{n}. {v.name} ({v.organisation}) - {where} - {when}{extra}\n   {contact}"
+
+
+@directory_app.command("stats")
+def stats() -> None:
+    """How many organisations and listings the directory holds."""
+    a = _app()
+    with a.sessions() as session:
+        orgs = session.scalar(select(func.count()).select_from(Organisation))
+        rows = session.execute(select(Listing.status, Listing.attendance, func.count())
+                               .group_by(Listing.status, Listing.attendance)).all()
+        demo = session.scalar(select(func.count()).select_from(Listing)
+                              .where(Listing.is_demo.is_(True)))
+        revisions = session.scalar(select(func.count()).select_from(Revision))
+    total = sum(r[2] for r in rows)
+    typer.echo(f"organisations: {orgs}\nlistings: {total} (examples: {demo})")
+    for status, attendance, count in sorted(rows):
+        typer.echo(f"  {status:20} {attendance:10} {count}")
+    typer.echo(f"revisions: {revisions}")
+
+
+@directory_app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    fmt: Annotated[str, typer.Option("--format")] = "auto",
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid")] = False,
+) -> None:
+    """Import CSV, Meeting Guide JSON or Open Referral UK JSON; all or nothing by default."""
+    from directory.importer import import_file
+
+    if fmt not in FORMATS_IN:
+        _fail(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS_IN)}.")
+    a = _app()
+    with a.sessions() as session:
+        report = import_file(session, file, fmt, dry_run=dry_run, skip_invalid=skip_invalid,
+                             actor="cli-import", progress=sys.stderr.isatty())
+    for p in report.invalid:
+        typer.echo(f"{p.item}: {p.field}: {p.reason}", err=True)
+    verb = "would be" if dry_run else "were"
+    typer.echo(f"{report.created} {verb} created, {report.updated} {verb} updated, "
+               f"{report.unchanged} unchanged, {len(report.invalid)} problems.")
+    if report.invalid and not report.written and not dry_run:
+        _fail("Nothing was written. Fix the problems above, or use --skip-invalid.", 1)
+
+
+@directory_app.command("export")
+def export_cmd(
+    file: Annotated[Path, typer.Argument(dir_okay=False)],
+    fmt: Annotated[str, typer.Option("--format")] = "csv",
+) -> None:
+    """Export the directory as CSV, Meeting Guide JSON or Open Referral UK JSON."""
+    from directory.importer import export_file
+
+    if fmt not in FORMATS_OUT:
+        _fail(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS_OUT)}.")
+    a = _app()
+    with a.sessions() as session:
+        count = export_file(session, file, fmt)
+    typer.echo(f"Exported {count} listings to {file}.")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema up to date (safe to run from several processes)."""
+    build_app(Settings(load_demo=False))
+    typer.echo("Database is up to date.")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

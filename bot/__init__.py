@@ -1,0 +1,1 @@
+"""The conversation: platform-free, pure asyncio."""

@@ -1,0 +1,194 @@
+"""SQLAlchemy 2 typed models of the directory.
+
+Vocabularies (kinds, attendance, audience, accessibility, schedule kinds) are stored as
+short strings, not native database enums, so that adding a value is a code change and
+not a migration on every backend. Lists (phones, days, audience, ...) are JSON columns:
+they are read whole and never queried into, because search runs on an in-memory index
+(see search.py).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[int]: JSON}
+
+
+class OrgKind(enum.StrEnum):
+    LERO = "lero"
+    FELLOWSHIP = "fellowship"  # mutual aid: AA, NA, CA, SMART Recovery, Al-Anon, ...
+    SERVICE = "service"  # treatment or support service
+    HELPLINE = "helpline"
+
+
+class ListingKind(enum.StrEnum):
+    MEETING = "meeting"
+    GROUP = "group"
+    SERVICE = "service"
+    HELPLINE = "helpline"
+
+
+class Status(enum.StrEnum):
+    ACTIVE = "active"
+    TEMPORARILY_CLOSED = "temporarily_closed"
+    CLOSED = "closed"
+
+
+class Attendance(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+    PHONE = "phone"  # helplines: reachable from anywhere by phone
+
+
+class ScheduleKind(enum.StrEnum):
+    WEEKLY = "weekly"  # on one or more weekdays
+    FORTNIGHTLY = "fortnightly"  # every other week, counted from anchor_date
+    MONTHLY = "monthly"  # nth weekday(s) of the month: 2nd Monday, last Friday
+    APPOINTMENT = "appointment"
+    ALWAYS_OPEN = "always_open"  # helplines, online forums
+
+
+# Audience and accessibility codes; labels live with the catalogue of the reader.
+AUDIENCES = (
+    "women", "men", "lgbtq", "young_people", "older_people", "families",
+    "veterans", "bame", "newcomers", "open", "closed",
+)
+ACCESSIBILITY = (
+    "wheelchair", "hearing_loop", "step_free", "accessible_toilet", "parking",
+    "public_transport", "childcare", "interpreter", "bsl",
+)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VerificationMixin:
+    status: Mapped[str] = mapped_column(String(24), default=Status.ACTIVE.value)
+    status_note: Mapped[str | None] = mapped_column(String(500))
+    last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_verified_by: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(500))
+    # Demo listings are examples shipped with the package and always say so.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Organisation(TimestampMixin, VerificationMixin, Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    website: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phones: Mapped[list[str]] = mapped_column(default=list)
+    charity_number: Mapped[str | None] = mapped_column(String(40))
+    area_served: Mapped[str | None] = mapped_column(String(300))
+    clero_member: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    listings: Mapped[list[Listing]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+
+class Listing(TimestampMixin, VerificationMixin, Base):
+    """A group, meeting or service of an organisation: the thing a person can go to."""
+
+    __tablename__ = "listing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(24), default=ListingKind.MEETING.value)
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    needs: Mapped[list[str]] = mapped_column(default=list)
+
+    schedule_kind: Mapped[str] = mapped_column(String(24), default=ScheduleKind.WEEKLY.value)
+    days: Mapped[list[int]] = mapped_column(default=list)  # 0 = Monday .. 6 = Sunday
+    month_weeks: Mapped[list[int]] = mapped_column(default=list)  # 1..4, -1 = last
+    anchor_date: Mapped[date | None] = mapped_column(Date)  # one fortnightly occurrence
+    start_time: Mapped[time | None] = mapped_column(Time)  # Europe/London wall clock
+    end_time: Mapped[time | None] = mapped_column(Time)
+
+    attendance: Mapped[str] = mapped_column(String(16), default=Attendance.IN_PERSON.value)
+    venue_name: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(500))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    location_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    online_phone: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(500))
+    accessibility: Mapped[list[str]] = mapped_column(default=list)
+    audience: Mapped[list[str]] = mapped_column(default=list)
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="listings")
+
+
+class Revision(Base):
+    """One change to the directory: who, when, and the fields before and after."""
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(24))  # "organisation" | "listing"
+    entity_id: Mapped[int] = mapped_column(Integer)
+    entity_slug: Mapped[str] = mapped_column(String(160), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # create | update | delete
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class DirectoryMeta(Base):
+    """A single row whose version goes up on every write, so that each process can tell
+    cheaply whether its in-memory search index is stale."""
+
+    __tablename__ = "directory_meta"
+    __table_args__ = (UniqueConstraint("key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=0)

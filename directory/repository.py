@@ -1,0 +1,157 @@
+"""Writes to the directory. Every change goes through here so that each one leaves a
+revision (who, when, before, after) and bumps the directory version that tells search
+indexes in every process to reload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from directory.models import DirectoryMeta, Listing, Organisation, Revision
+from directory.records import ListingRecord, OrganisationRecord, field_names
+
+_VERSION_KEY = "directory"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def _comparable(value: Any) -> Any:
+    # SQLite hands back naive datetimes; compare instants, not representations.
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+@dataclass(slots=True)
+class Change:
+    entity: str
+    slug: str
+    action: str  # create | update | unchanged
+    changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+def directory_version(session: Session) -> int:
+    row = session.scalar(select(DirectoryMeta.version).where(DirectoryMeta.key == _VERSION_KEY))
+    return row or 0
+
+
+def bump_version(session: Session) -> None:
+    result = session.execute(
+        update(DirectoryMeta)
+        .where(DirectoryMeta.key == _VERSION_KEY)
+        .values(version=DirectoryMeta.version + 1)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(DirectoryMeta(key=_VERSION_KEY, version=1))
+
+
+def _apply(session: Session, obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    changed: dict[str, tuple[Any, Any]] = {}
+    for key, value in values.items():
+        old = getattr(obj, key, None)
+        if _comparable(old) != _comparable(value):
+            changed[key] = (old, value)
+            setattr(obj, key, value)
+    return changed
+
+
+def _record(
+    session: Session, entity: str, obj: Any, action: str, actor: str,
+    changed: dict[str, tuple[Any, Any]],
+) -> None:
+    session.add(Revision(
+        entity=entity, entity_id=obj.id, entity_slug=obj.slug, action=action, actor=actor,
+        at=now(),
+        before={k: _jsonable(v[0]) for k, v in changed.items()} if action != "create" else {},
+        after={k: _jsonable(v[1]) for k, v in changed.items()},
+    ))
+
+
+def upsert_organisation(
+    session: Session, rec: OrganisationRecord, actor: str, dry_run: bool = False
+) -> Change:
+    values = {k: getattr(rec, k) for k in field_names(OrganisationRecord)}
+    org = session.scalar(select(Organisation).where(Organisation.slug == rec.slug))
+    action = "update"
+    if org is None:
+        action = "create"
+        if dry_run:
+            return Change("organisation", rec.slug, "create")
+        org = Organisation(created_at=now(), updated_at=now())
+        session.add(org)
+    elif dry_run:
+        probe = {k: getattr(org, k) for k in values}
+        diff = {k: (probe[k], v) for k, v in values.items()
+                if _comparable(probe[k]) != _comparable(v)}
+        return Change("organisation", rec.slug, "update" if diff else "unchanged", diff)
+    changed = _apply(session, org, values)
+    if not changed:
+        return Change("organisation", rec.slug, "unchanged")
+    org.updated_at = now()
+    session.flush()
+    _record(session, "organisation", org, action, actor, changed)
+    bump_version(session)
+    return Change("organisation", rec.slug, action, changed)
+
+
+def upsert_listing(
+    session: Session, rec: ListingRecord, actor: str, dry_run: bool = False
+) -> Change:
+    values = {k: getattr(rec, k) for k in field_names(ListingRecord) if k != "organisation_slug"}
+    org_id = session.scalar(
+        select(Organisation.id).where(Organisation.slug == rec.organisation_slug)
+    )
+    listing = session.scalar(select(Listing).where(Listing.slug == rec.slug))
+    if dry_run:
+        if listing is None:
+            return Change("listing", rec.slug, "create")
+        diff = {k: (getattr(listing, k), v) for k, v in values.items()
+                if _comparable(getattr(listing, k)) != _comparable(v)}
+        return Change("listing", rec.slug, "update" if diff else "unchanged", diff)
+    if org_id is None:
+        raise LookupError(f"organisation {rec.organisation_slug!r} does not exist")
+    values["organisation_id"] = org_id
+    action = "update"
+    if listing is None:
+        action = "create"
+        listing = Listing(created_at=now(), updated_at=now())
+        session.add(listing)
+    changed = _apply(session, listing, values)
+    if not changed:
+        return Change("listing", rec.slug, "unchanged")
+    listing.updated_at = now()
+    session.flush()
+    _record(session, "listing", listing, action, actor, changed)
+    bump_version(session)
+    return Change("listing", rec.slug, action, changed)
+
+
+def organisation_record(org: Organisation) -> OrganisationRecord:
+    return OrganisationRecord(**{k: getattr(org, k) for k in field_names(OrganisationRecord)})
+
+
+def listing_record(listing: Listing) -> ListingRecord:
+    values = {k: getattr(listing, k) for k in field_names(ListingRecord)
+              if k != "organisation_slug"}
+    for key in ("last_verified_at",):
+        if values[key] is not None and values[key].tzinfo is None:
+            values[key] = values[key].replace(tzinfo=UTC)
+    return ListingRecord(organisation_slug=listing.organisation.slug, **values)
+
+
+def history(session: Session, slug: str) -> list[Revision]:
+    return list(session.scalars(
+        select(Revision).where(Revision.entity_slug == slug).order_by(Revision.id)
+    ))

@@ -1,0 +1,87 @@
+"""Shared fixtures: a migrated database on real SQLite and real PostgreSQL.
+
+PostgreSQL tests run against the server at RC_TEST_POSTGRES_URL (default: the local
+server at 127.0.0.1:5432, database `test`). Each test run creates its own database there
+and drops it at the end, so runs side by side do not collide. When the server cannot be
+reached the PostgreSQL tests are skipped on a developer's machine but FAIL under CI
+(CI=true), so a green CI always means both backends were tested.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from directory.db import make_engine, session_factory, upgrade
+from directory.models import Base
+
+PG_URL = os.environ.get(
+    "RC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _pg_unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"PostgreSQL tests could not run in CI: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL not reachable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    name = f"rc_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+        _pg_unavailable(str(exc).splitlines()[0])
+        return
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty(engine: Engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """An empty, fully migrated database: each test runs on SQLite and on PostgreSQL."""
+    fixture = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
+    eng: Engine = request.getfixturevalue(fixture)
+    _empty(eng)
+    return eng
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with session_factory(engine)() as s:
+        yield s
