@@ -46,6 +46,21 @@ def _place_problem(result: GeoResult) -> str:
 
 
 @app.command()
+def chat(user: Annotated[str, typer.Option(help="Who you are in this chat.")] = "you") -> None:
+    """Chat with the bot in the terminal (one message per line when input is piped)."""
+    import asyncio
+    import logging
+
+    from adapters.terminal import TerminalAdapter
+    from adapters.wiring import build_conversation
+
+    # Logs go to stderr and never hold what people write; keep the chat itself clean.
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    a = _app()
+    asyncio.run(TerminalAdapter(user=user).start(build_conversation(a).handle))
+
+
+@app.command()
 def geocode(place: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Resolve a postcode, postcode district or sector, or place name, offline."""
     from directory.geography import Gazetteer

@@ -4,11 +4,13 @@ place that joins settings, storage and the directory (see ../shared/DESIGN.md)."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from adapters.settings import Settings
+from bot.conversation import Config, Conversation
 from directory.db import make_engine, session_factory, upgrade
 from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
@@ -34,3 +36,9 @@ def build_app(settings: Settings | None = None, *, migrate: bool = True) -> App:
         with sessions() as session:
             load_demo_if_empty(session)
     return App(settings, engine, sessions, Gazetteer.default(), DirectorySearch())
+
+
+def build_conversation(app: App) -> Conversation:
+    config = Config(ttl=timedelta(hours=app.settings.conversation_ttl_hours),
+                    radius_km=app.settings.default_radius_km)
+    return Conversation(app.sessions, app.gazetteer, app.search, config)

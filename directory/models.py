@@ -192,3 +192,21 @@ class DirectoryMeta(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProblemReport(Base):
+    """Someone said a listing is wrong. Nothing about who said it is kept: curators need
+    to know what is wrong, not who noticed."""
+
+    __tablename__ = "problem_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listing.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(24))  # see REPORT_REASONS
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+REPORT_REASONS = ("wrong_time", "closed", "wrong_place", "wrong_contact", "other")

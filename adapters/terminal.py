@@ -1,0 +1,89 @@
+"""The terminal chat: try the bot without any platform.
+
+Buttons show as numbered choices; type the number to press one. `/location LAT,LON`
+shares a location. When standard input is not a terminal, each line is one message and
+the replies are printed, so a conversation can be scripted:
+
+    printf '/start\\n1\\nLeeds\\n' | recovery-bot chat
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from typing import TextIO
+
+from bot.types import Button, ConversationRef, Handler, Incoming, Location, Reply
+
+LOCATION = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class TerminalAdapter:
+    def __init__(self, user: str = "you", stdin: TextIO | None = None,
+                 stdout: TextIO | None = None, interactive: bool | None = None) -> None:
+        self.ref = ConversationRef("terminal", user, user)
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.interactive = self.stdin.isatty() if interactive is None else interactive
+        self.buttons: list[Button] = []
+        self._stopped = False
+
+    async def start(self, handler: Handler) -> None:
+        """Run the chat until end of input (Ctrl-D) or /quit."""
+        if self.interactive:
+            self._print("Recovery Connector (terminal). Type a number to press a button, "
+                        "/location LAT,LON to share a location, /quit to leave.\n")
+            await self._deliver(await handler(Incoming(self.ref, text="/start")))
+        while not self._stopped:
+            line = await asyncio.to_thread(self._read)
+            if line is None or line.strip() == "/quit":
+                break
+            msg = self.parse(line.rstrip("\n"))
+            await self._deliver(await handler(msg))
+
+    async def stop(self) -> None:
+        self._stopped = True
+
+    async def send(self, ref: ConversationRef, reply: Reply) -> None:
+        await self._deliver([reply])
+
+    def parse(self, line: str) -> Incoming:
+        """A typed line as a message: a button number, a location, or text."""
+        stripped = line.strip()
+        if stripped.isdigit() and 1 <= int(stripped) <= len(self.buttons):
+            return Incoming(self.ref, payload=self.buttons[int(stripped) - 1].payload)
+        m = LOCATION.match(stripped)
+        if m:
+            return Incoming(self.ref, location=Location(float(m[1]), float(m[2])))
+        return Incoming(self.ref, text=line)
+
+    async def _deliver(self, replies: list[Reply]) -> None:
+        self.buttons = [btn for r in replies for btn in r.all_buttons()]
+        n = 0
+        for reply in replies:
+            text = [reply.text]
+            if reply.card and reply.card.map_url not in reply.text:
+                text.append(f"Map: {reply.card.map_url}")
+            for row in reply.buttons:
+                labels = []
+                for btn in row:
+                    n += 1
+                    labels.append(f"[{n}] {btn.label}")
+                text.append("  " + "   ".join(labels))
+            if reply.request_location:
+                text.append("  (/location LAT,LON shares a location)")
+            self._print("\n".join(text) + "\n")
+
+    def _read(self) -> str | None:
+        if self.interactive:
+            try:
+                return input("> ")
+            except EOFError:
+                return None
+        line = self.stdin.readline()
+        return line if line else None
+
+    def _print(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()

@@ -1,0 +1,558 @@
+"""The conversation: a small explicit state machine (diagram: conversation.mmd).
+
+Every message goes through `Conversation.handle`:
+1. the crisis check, on the raw text, before anything else and with no database;
+2. global commands (/start, /help, /crisis, /privacy, /forget, /cancel);
+3. a shared location, or words that already say what and where ("I'm in Leeds and
+   drinking too much"), which go straight to results from any step;
+4. the handler of the current step, from the STEPS table.
+State is loaded from and saved to the database around each message; it holds need codes
+and a coarse place, never what the person typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import storage
+from bot.catalogue import t
+from bot.crisis import crisis_contacts, detect_crisis
+from bot.storage import PlaceMemo, State
+from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
+from directory.finder import ListingView, load_views, understand_request, view
+from directory.geography import Gazetteer, GeoResult
+from directory.models import REPORT_REASONS, Listing, ProblemReport
+from directory.schedule import LONDON, Schedule, next_occurrence
+from directory.search import DirectorySearch, Query
+
+log = logging.getLogger(__name__)
+
+PAGE = 5
+# Words beyond this are not read for needs and places (the crisis check reads them all).
+MAX_UNDERSTOOD_CHARS = 1000
+# The need buttons, in order; their payloads are positions ("n0"), never the need itself,
+# because button data travels through the platforms (UK GDPR Art. 9, REFERENCE.md).
+NEED_BUTTONS = ("alcohol", "drugs", "gambling", "family", "mental_health")
+
+
+class Step(enum.StrEnum):
+    NEW = "new"
+    NEEDS = "needs"
+    PLACE = "place"
+    CHOOSE_PLACE = "choose_place"
+    RESULTS = "results"
+    DETAILS = "details"
+    REPORT = "report"
+    CONFIRM_FORGET = "confirm_forget"
+
+
+@dataclass
+class Config:
+    ttl: timedelta = timedelta(hours=24)
+    radius_km: float = 25.0
+    lang: str = "en"
+
+
+@dataclass
+class Turn:
+    """One message being handled: what came in, the state, and the replies so far."""
+
+    msg: Incoming
+    state: State
+    session: Session
+    now: datetime
+    text: str = ""
+    replies: list[Reply] = field(default_factory=list)
+    erase: bool = False  # /forget confirmed: delete, do not save
+
+    def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **kw: object) -> None:
+        self.replies.append(Reply(text, buttons, **kw))  # type: ignore[arg-type]
+
+
+Handler = Callable[["Conversation", Turn], None]
+
+
+def clean(text: str) -> str:
+    """Text as the bot reads it: control characters dropped, spaces folded."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in text[:MAX_UNDERSTOOD_CHARS])
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def echo(text: str, limit: int = 40) -> str:
+    """A short, safe piece of what someone typed, for "I couldn't find X"."""
+    text = re.sub(r"[<>`*_\[\]@#|~]", "", text)
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def b(key: str, payload: str, **values: object) -> Button:
+    return Button(t(key, **values), payload)
+
+
+class Conversation:
+    def __init__(self, sessions: sessionmaker, gazetteer: Gazetteer,
+                 search: DirectorySearch, config: Config | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.sessions = sessions
+        self.gazetteer = gazetteer
+        self.search = search
+        self.config = config or Config()
+        self.clock = clock
+
+    # -- entry point --------------------------------------------------------------
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        raw = msg.text or ""
+        if raw and detect_crisis(raw) is not None:
+            # Logged without the text: only that a signal was seen, for whom (hashed).
+            log.warning("crisis signal", extra={"conv": msg.ref.log_id})
+            return [self.crisis_reply()]
+        try:
+            replies = await asyncio.to_thread(self._handle_stored, msg)
+        except SQLAlchemyError:
+            log.exception("database error", extra={"conv": msg.ref.log_id})
+            return [Reply(t("db_down")), self.crisis_reply(intro="crisis_contacts_only")]
+        return [_fit(r) for r in replies]
+
+    def crisis_reply(self, intro: str = "crisis_intro") -> Reply:
+        lines = [t(intro)]
+        lines += [f"• {c.name}: {c.how}" for c in crisis_contacts()]
+        lines.append(t("crisis_outro"))
+        return Reply("\n".join(lines), ((b("b_carry_on", "restart"),),), crisis=True)
+
+    def _handle_stored(self, msg: Incoming) -> list[Reply]:
+        now = self.clock()
+        with self.sessions() as session:
+            state = storage.load(session, msg.ref.key, now)
+            turn = Turn(msg, state, session, now, text=clean(msg.text or ""))
+            self._dispatch(turn)
+            if turn.erase:
+                storage.forget(session, msg.ref.key)
+            else:
+                storage.save(session, msg.ref.key, turn.state, now, self.config.ttl)
+            session.commit()
+        log.info("turn", extra={"conv": msg.ref.log_id, "step": turn.state.step})
+        return turn.replies
+
+    def _dispatch(self, turn: Turn) -> None:
+        msg, text = turn.msg, turn.text
+        if text.startswith("/"):
+            command, _, arg = text[1:].partition(" ")
+            command = command.split("@", 1)[0].lower()  # Telegram: /start@SomeBot
+            handler = COMMANDS.get(command)
+            if handler is not None:
+                handler(self, turn, arg.strip())
+                return
+        if msg.payload == "restart":
+            self._restart(turn, greet=False)
+            return
+        if msg.location is not None:
+            loc = msg.location
+            near = self.gazetteer.nearest_place(loc.latitude, loc.longitude)
+            label = near.name if near else "you"
+            turn.state.place = _coarse(label, loc.latitude, loc.longitude)
+            turn.state.online_only = False
+            self._show_results(turn, fresh=True)
+            return
+        if msg.text is not None and len(msg.text) > MAX_UNDERSTOOD_CHARS:
+            turn.say(t("too_long"))
+            return
+        step = Step(turn.state.step) if turn.state.step in Step.__members__.values() \
+            else Step.NEW
+        if text and not msg.payload and step != Step.CONFIRM_FORGET and \
+                self._understood(turn):
+            return
+        STEPS[step](self, turn)
+
+    # -- global commands ----------------------------------------------------------
+
+    def _cmd_start(self, turn: Turn, arg: str) -> None:
+        self._restart(turn, greet=True, quiet=bool(arg))
+        if arg:
+            # A deep link such as /start leeds: search from the words given.
+            turn.text = clean(arg.replace("-", " ").replace("_", " "))
+            if not self._understood(turn):
+                self._ask_needs(turn)
+
+    def _cmd_help(self, turn: Turn, _arg: str) -> None:
+        turn.say(t("help"))
+
+    def _cmd_crisis(self, turn: Turn, _arg: str) -> None:
+        turn.replies.append(self.crisis_reply())
+
+    def _cmd_privacy(self, turn: Turn, _arg: str) -> None:
+        turn.say(t("privacy", ttl_hours=int(self.config.ttl.total_seconds() // 3600)))
+
+    def _cmd_forget(self, turn: Turn, _arg: str) -> None:
+        turn.state.step = Step.CONFIRM_FORGET
+        turn.say(t("forget_confirm"), ((b("b_yes_delete", "fy"), b("b_no_keep", "fn")),))
+
+    def _cmd_cancel(self, turn: Turn, _arg: str) -> None:
+        turn.state = State()
+        turn.say(t("cancelled"))
+
+    def _restart(self, turn: Turn, greet: bool, quiet: bool = False) -> None:
+        turn.state = State(step=Step.NEEDS)
+        if greet:
+            turn.say(t("greeting"))
+        if not quiet:
+            self._ask_needs(turn)
+
+    # -- understanding free text --------------------------------------------------
+
+    def _understood(self, turn: Turn) -> bool:
+        """Act on words that say what and/or where; False if they said neither."""
+        req = understand_request(turn.text, self.gazetteer)
+        if not req.needs and req.place is None:
+            return False
+        state = turn.state
+        if req.needs:
+            state.needs = sorted(req.needs)
+        if req.place is not None and not self._take_place(turn, req.place):
+            return True
+        if state.place is None and not state.online_only:
+            if state.step == Step.NEW:
+                turn.say(t("greeting"))
+            self._ask_place(turn)
+            return True
+        self._show_results(turn, fresh=True)
+        return True
+
+    def _take_place(self, turn: Turn, result: GeoResult) -> bool:
+        """Remember a found place; for an ambiguous one ask which. True if found."""
+        if result.status == "found" and result.place is not None:
+            p = result.place
+            turn.state.place = _coarse(p.name, p.latitude, p.longitude)
+            turn.state.online_only = False
+            return True
+        if result.status == "ambiguous":
+            turn.state.choices = [_coarse(c.name, c.latitude, c.longitude)
+                                  for c in result.candidates[:8]]
+            turn.state.step = Step.CHOOSE_PLACE
+            turn.say(t("place_ambiguous", query=echo(result.query)), self._choice_buttons(turn))
+            return False
+        suggestions = []
+        for name in result.suggestions[:5]:
+            found = self.gazetteer.resolve(name)
+            if found.status == "found" and found.place is not None:
+                suggestions.append(_coarse(found.place.name, found.place.latitude,
+                                           found.place.longitude))
+        turn.state.choices = suggestions
+        turn.state.step = Step.CHOOSE_PLACE if suggestions else Step.PLACE
+        if suggestions:
+            turn.say(t("place_suggest", query=echo(result.query)), self._choice_buttons(turn))
+        else:
+            turn.say(t("ask_place_again"), ((b("b_online", "online"),),),
+                     request_location=True)
+        return False
+
+    def _choice_buttons(self, turn: Turn) -> tuple[tuple[Button, ...], ...]:
+        rows = tuple((Button(c.label, f"c{i}"),) for i, c in enumerate(turn.state.choices))
+        return rows + ((b("b_online", "online"),),)
+
+    # -- steps --------------------------------------------------------------------
+
+    def _ask_needs(self, turn: Turn) -> None:
+        turn.state.step = Step.NEEDS
+        turn.say(t("ask_needs"), _need_buttons())
+
+    def _ask_place(self, turn: Turn) -> None:
+        turn.state.step = Step.PLACE
+        turn.say(t("ask_place"), ((b("b_online", "online"),),), request_location=True)
+
+    def step_new(self, turn: Turn) -> None:
+        turn.say(t("greeting"))
+        self._ask_needs(turn)
+
+    def step_needs(self, turn: Turn) -> None:
+        payload = turn.msg.payload or ""
+        if payload == "n*":
+            turn.state.needs = []
+        elif payload.startswith("n") and payload[1:].isdigit() and \
+                int(payload[1:]) < len(NEED_BUTTONS):
+            turn.state.needs = [NEED_BUTTONS[int(payload[1:])]]
+        elif payload == "online":
+            turn.state.online_only = True
+            self._show_results(turn, fresh=True)
+            return
+        else:
+            turn.say(t("ask_needs_again"), _need_buttons())
+            return
+        if turn.state.place is not None:
+            self._show_results(turn, fresh=True)
+        else:
+            self._ask_place(turn)
+
+    def step_place(self, turn: Turn) -> None:
+        payload = turn.msg.payload or ""
+        if payload == "online":
+            turn.state.online_only = True
+            self._show_results(turn, fresh=True)
+            return
+        if payload.startswith("c") and payload[1:].isdigit():
+            i = int(payload[1:])
+            if i < len(turn.state.choices):
+                turn.state.place = turn.state.choices[i]
+                turn.state.choices = []
+                turn.state.online_only = False
+                self._show_results(turn, fresh=True)
+                return
+        if turn.text and not payload:
+            # Not spotted inside a sentence: try the whole message as a place name.
+            if self._take_place(turn, self.gazetteer.resolve(turn.text)):
+                self._show_results(turn, fresh=True)
+            return
+        self._ask_place(turn)
+
+    def step_results(self, turn: Turn) -> None:
+        state, payload = turn.state, turn.msg.payload or ""
+        if payload.startswith("d") and payload[1:].isdigit():
+            i = int(payload[1:])
+            if i < len(state.results):
+                self._show_details(turn, state.results[i])
+                return
+        elif payload == "more":
+            state.offset += PAGE
+            self._show_results(turn)
+            return
+        elif payload == "online":
+            state.online_only = True
+            self._show_results(turn, fresh=True)
+            return
+        elif payload == "today":
+            state.today_only = True
+            self._show_results(turn, fresh=True)
+            return
+        elif payload == "area":
+            state.online_only = False
+            self._ask_place(turn)
+            return
+        elif payload == "back":
+            self._show_results(turn)
+            return
+        turn.say(t("not_understood"), self._results_buttons(turn, more=False))
+
+    def step_details(self, turn: Turn) -> None:
+        payload = turn.msg.payload or ""
+        if payload == "report" and turn.state.listing is not None:
+            turn.state.step = Step.REPORT
+            rows = tuple((b(f"r_{r}", f"r{i}"),) for i, r in enumerate(REPORT_REASONS))
+            turn.say(t("report_ask"), rows + ((b("b_back", "back"),),))
+            return
+        self.step_results(turn)
+
+    def step_report(self, turn: Turn) -> None:
+        payload = turn.msg.payload or ""
+        listing = turn.state.listing
+        if payload.startswith("r") and payload[1:].isdigit() and listing is not None:
+            i = int(payload[1:])
+            if i < len(REPORT_REASONS) and turn.session.get(Listing, listing) is not None:
+                turn.session.add(ProblemReport(listing_id=listing, reason=REPORT_REASONS[i],
+                                               created_at=turn.now))
+                turn.state.step = Step.DETAILS
+                turn.say(t("report_thanks"), ((b("b_back", "back"),
+                                               b("b_restart", "restart")),))
+                return
+        self.step_results(turn)
+
+    def step_confirm_forget(self, turn: Turn) -> None:
+        if turn.msg.payload == "fy":
+            turn.erase = True
+            turn.state = State()
+            turn.say(t("forgotten"))
+            return
+        turn.state = State()
+        turn.say(t("forget_kept"))
+        self._ask_needs(turn)
+
+    # -- results and details ------------------------------------------------------
+
+    def _query(self, state: State) -> Query:
+        q = Query(needs=frozenset(state.needs), radius_km=self.config.radius_km,
+                  online_only=state.online_only, limit=PAGE, offset=state.offset)
+        if state.place is not None and not state.online_only:
+            q.latitude, q.longitude = state.place.latitude, state.place.longitude
+        if state.today_only:
+            q.day = self.clock().astimezone(LONDON).weekday()
+        return q
+
+    def _show_results(self, turn: Turn, fresh: bool = False) -> None:
+        state = turn.state
+        if fresh:
+            state.offset = 0
+        state.step = Step.RESULTS
+        state.choices = []
+        results = self.search.search(turn.session, self._query(state), turn.now)
+        if not results.hits and state.offset:
+            turn.say(t("results_no_more"), self._results_buttons(turn, more=False))
+            state.offset = max(0, state.offset - PAGE)
+            return
+        views = load_views(turn.session, results.hits)
+        state.results = [v.id for v in views]
+        if not views:
+            national = self.search.search(turn.session, Query(limit=PAGE), turn.now)
+            views = load_views(turn.session, national.hits)
+            state.results = [v.id for v in views]
+            intro = t("results_none")
+        elif results.online_fallback and state.place is not None:
+            intro = t("results_nothing_near", radius=int(self.config.radius_km),
+                      place=state.place.label)
+        elif state.online_only:
+            intro = t("results_intro_online")
+        elif state.place is not None:
+            intro = t("results_intro", place=state.place.label)
+        else:
+            intro = t("results_intro_anywhere")
+        lines = [intro] + [self._result_line(n, v, turn.now)
+                           for n, v in enumerate(views, state.offset + 1)]
+        turn.say("\n".join(lines), self._results_buttons(turn, more=results.more,
+                                                         count=len(views)))
+
+    def _results_buttons(self, turn: Turn, more: bool, count: int = 0
+                         ) -> tuple[tuple[Button, ...], ...]:
+        state = turn.state
+        rows: list[tuple[Button, ...]] = []
+        if count:
+            rows.append(tuple(Button(str(state.offset + i + 1), f"d{i}") for i in range(count)))
+        options = []
+        if more:
+            options.append(b("b_more", "more"))
+        if not state.online_only:
+            options.append(b("b_online_only", "online"))
+        if not state.today_only:
+            options.append(b("b_today", "today"))
+        if options:
+            rows.append(tuple(options))
+        rows.append((b("b_area", "area"), b("b_restart", "restart")))
+        return tuple(rows)
+
+    def _result_line(self, n: int, v: ListingView, now: datetime) -> str:
+        if v.attendance == "phone":
+            where = t("where_phone")
+        elif v.distance_km is not None:
+            where = t("where_km", km=_km(v.distance_km))
+        else:
+            where = t("where_online")
+        when = (t("when_next", when=_when(v.next_meeting, now)) if v.next_meeting
+                else t("when_unknown", schedule=v.schedule))
+        line = t("result_line", n=n, name=v.name, kind=t(f"k_{v.kind}"), where=where,
+                 when=when)
+        if v.status == "temporarily_closed":
+            line += "\n" + t("result_closed", note=v.status_note or "")
+        if v.is_demo:
+            line += "\n" + t("result_example")
+        return line
+
+    def _show_details(self, turn: Turn, listing_id: int) -> None:
+        row = turn.session.get(Listing, listing_id)
+        if row is None or row.status == "closed":
+            self._show_results(turn)
+            return
+        v = view(row)
+        turn.state.step = Step.DETAILS
+        turn.state.listing = listing_id
+        lines = [v.name, f"{t('o_' + v.organisation_kind)}: {v.organisation}"]
+        if v.description:
+            lines.append(v.description[:600])
+        if v.status == "temporarily_closed":
+            lines.append(t("details_closed", note=v.status_note or ""))
+        lines.append(t("details_schedule", schedule=v.schedule))
+        nxt = next_occurrence(Schedule(row.schedule_kind, tuple(row.days or ()),
+                                       tuple(row.month_weeks or ()), row.anchor_date,
+                                       row.start_time, row.end_time), turn.now)
+        if nxt:
+            lines.append(t("details_next", when=_when(nxt, turn.now)))
+        card = None
+        address = ", ".join(x for x in (v.venue_name, v.address, v.postcode) if x)
+        if address:
+            lines.append(t("details_address", address=address))
+        if v.latitude is not None and v.longitude is not None and v.attendance != "online":
+            url = osm_url(v.latitude, v.longitude)
+            lines.append(t("details_map", url=url))
+            card = PlaceCard(v.name, address, v.latitude, v.longitude, url)
+        if v.phone:
+            lines.append(t("details_phone", phone=v.phone))
+        if v.conference_url:
+            lines.append(t("details_join", url=v.conference_url))
+        if v.website:
+            lines.append(t("details_website", url=v.website))
+        if v.audience:
+            lines.append(t("details_for", audience=", ".join(a.replace("_", " ")
+                                                              for a in v.audience)))
+        if v.accessibility:
+            lines.append(t("details_access", access=", ".join(a.replace("_", " ")
+                                                              for a in v.accessibility)))
+        if v.last_verified and not v.stale:
+            lines.append(t("details_checked", date=v.last_verified.strftime("%d %b %Y")))
+        else:
+            lines.append(t("details_not_checked"))
+        if v.is_demo:
+            lines.append(t("details_example"))
+        turn.say("\n".join(lines), ((b("b_back", "back"), b("b_report", "report")),
+                                    (b("b_restart", "restart"),)), card=card)
+
+
+STEPS: dict[Step, Handler] = {
+    Step.NEW: Conversation.step_new,
+    Step.NEEDS: Conversation.step_needs,
+    Step.PLACE: Conversation.step_place,
+    Step.CHOOSE_PLACE: Conversation.step_place,
+    Step.RESULTS: Conversation.step_results,
+    Step.DETAILS: Conversation.step_details,
+    Step.REPORT: Conversation.step_report,
+    Step.CONFIRM_FORGET: Conversation.step_confirm_forget,
+}
+
+COMMANDS: dict[str, Callable[[Conversation, Turn, str], None]] = {
+    "start": Conversation._cmd_start,
+    "help": Conversation._cmd_help,
+    "crisis": Conversation._cmd_crisis,
+    "privacy": Conversation._cmd_privacy,
+    "forget": Conversation._cmd_forget,
+    "cancel": Conversation._cmd_cancel,
+}
+
+
+def _need_buttons() -> tuple[tuple[Button, ...], ...]:
+    needs = [b(f"b_{code}", f"n{i}") for i, code in enumerate(NEED_BUTTONS)]
+    return (tuple(needs[:3]), tuple(needs[3:]), (b("b_anything", "n*"),))
+
+
+def _coarse(label: str, lat: float, lon: float) -> PlaceMemo:
+    # About 1 km: enough to find groups, too coarse to find a home.
+    return PlaceMemo(label, round(lat, 2), round(lon, 2))
+
+
+def _km(km: float) -> str:
+    return f"{km:.1f}" if km < 10 else f"{km:.0f}"
+
+
+def _when(when: datetime, now: datetime) -> str:
+    local, today = when.astimezone(LONDON), now.astimezone(LONDON).date()
+    if local.date() == today:
+        return "today " + local.strftime("%H:%M")
+    if local.date() == today + timedelta(days=1):
+        return "tomorrow " + local.strftime("%H:%M")
+    return local.strftime("%a %d %b %H:%M")
+
+
+def osm_url(lat: float, lon: float) -> str:
+    return (f"https://www.openstreetmap.org/?mlat={lat:.4f}&mlon={lon:.4f}"
+            f"#map=16/{lat:.4f}/{lon:.4f}")
+
+
+def _fit(reply: Reply) -> Reply:
+    """Never more than MAX_REPLY_CHARS, whatever a listing holds."""
+    if len(reply.text) <= MAX_REPLY_CHARS:
+        return reply
+    return replace(reply, text=reply.text[: MAX_REPLY_CHARS - 1] + "…")

@@ -1,0 +1,107 @@
+"""The conversation's own types: what comes in, what goes out. Platform-free: adapters
+turn these into Telegram keyboards, Discord components or numbered terminal lines, and
+any reply degrades to plain text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Replies stay under this so every platform can show them (Discord allows 2000 per
+# message and Telegram 4096: adapters split further; see ../shared/REFERENCE.md).
+MAX_REPLY_CHARS = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    platform: str  # "terminal", "telegram", "discord"
+    chat_id: str
+    user_id: str
+
+    @property
+    def key(self) -> str:
+        """Names the conversation in storage."""
+        return f"{self.platform}:{self.chat_id}:{self.user_id}"
+
+    @property
+    def log_id(self) -> str:
+        """A short hash for logs: never the platform's ids themselves."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    ref: ConversationRef
+    text: str | None = None
+    payload: str | None = None  # a button's short id
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    payload: str  # short opaque id, at most 64 bytes (Telegram callback_data limit)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCard:
+    """A place an adapter can show as a map pin (Telegram venue, Discord embed)."""
+
+    title: str
+    address: str
+    latitude: float
+    longitude: float
+    map_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+    request_location: bool = False  # offer a "share my location" control
+    card: PlaceCard | None = None
+    crisis: bool = False  # crisis contacts: adapters must never drop or delay these
+
+    def plain_text(self) -> str:
+        """The reply as plain text, with buttons as numbered choices."""
+        lines = [self.text]
+        if self.card:
+            lines.append(f"Map: {self.card.map_url}")
+        n = 0
+        for row in self.buttons:
+            for b in row:
+                n += 1
+                lines.append(f"  [{n}] {b.label}")
+        if self.request_location:
+            lines.append("  (or share your location)")
+        return "\n".join(lines)
+
+    def all_buttons(self) -> list[Button]:
+        return [b for row in self.buttons for b in row]
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    ref: ConversationRef
+    replies: list[Reply] = field(default_factory=list)
+
+
+class Adapter(Protocol):
+    """What every platform adapter provides."""
+
+    async def start(self, handler: Handler) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, ref: ConversationRef, reply: Reply) -> None: ...
+
+
+class Handler(Protocol):
+    async def __call__(self, message: Incoming) -> list[Reply]: ...
