@@ -13,7 +13,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, DateTime, String, delete, select
+from sqlalchemy import JSON, Boolean, DateTime, String, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.models import Base
@@ -25,6 +27,20 @@ class ConversationRow(Base):
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[dict] = mapped_column(JSON)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # False once the platform said the person cannot be reached (blocked the bot, closed
+    # their DMs): nothing more is sent until they write again.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProcessedUpdate(Base):
+    """Platform updates already handled, so a webhook retry or a second process does
+    not answer the same message twice (Telegram retries until it gets a 2xx)."""
+
+    __tablename__ = "processed_update"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 def key_hash(key: str) -> str:
@@ -80,10 +96,11 @@ def save(session: Session, key: str, state: State, now: datetime, ttl: timedelta
     row = session.get(ConversationRow, h)
     data = json.loads(json.dumps(state.to_json()))
     if row is None:
-        session.add(ConversationRow(key_hash=h, state=data, expires_at=now + ttl))
+        session.add(ConversationRow(key_hash=h, state=data, expires_at=now + ttl, active=True))
     else:
         row.state = data
         row.expires_at = now + ttl
+        row.active = True
 
 
 def forget(session: Session, key: str) -> int:
@@ -101,3 +118,34 @@ def delete_expired(session: Session, now: datetime) -> int:
 def exists(session: Session, key: str) -> bool:
     return session.scalar(select(ConversationRow.key_hash).where(
         ConversationRow.key_hash == key_hash(key))) is not None
+
+
+def mark_inactive(session: Session, key: str) -> None:
+    session.execute(update(ConversationRow).where(ConversationRow.key_hash == key_hash(key))
+                    .values(active=False))
+
+
+def is_active(session: Session, key: str) -> bool:
+    active = session.scalar(select(ConversationRow.active).where(
+        ConversationRow.key_hash == key_hash(key)))
+    return active is not False
+
+
+def claim_update(session: Session, platform: str, update_id: str, now: datetime) -> bool:
+    """True the first time an update is seen, False for a repeat. Atomic across
+    processes: the primary key decides, inside the caller's transaction."""
+    dialect = session.get_bind().dialect.name
+    values = {"platform": platform, "update_id": update_id, "seen_at": now}
+    if dialect == "postgresql":
+        stmt = pg_insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - other backends: rely on the primary key
+        stmt = insert(ProcessedUpdate).values(**values)
+    result = session.execute(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def delete_processed_before(session: Session, cutoff: datetime) -> int:
+    result = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < cutoff))
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -18,8 +18,19 @@ def upgrade() -> None:
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_conversation")),
     )
+    op.create_table(
+        "processed_update",
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("update_id", sa.String(length=64), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("platform", "update_id", name=op.f("pk_processed_update")),
+    )
+    with op.batch_alter_table("processed_update", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_processed_update_seen_at"), ["seen_at"],
+                              unique=False)
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_conversation_expires_at"), ["expires_at"],
                               unique=False)
@@ -42,4 +53,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("problem_report")
+    op.drop_table("processed_update")
     op.drop_table("conversation")
