@@ -1,0 +1,117 @@
+"""The command line as scripts use it: real database (SQLite and PostgreSQL), real
+gazetteer, demo directory loaded on first run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from adapters.cli import app
+
+runner = CliRunner()
+
+JSON_FIELDS = {"id", "name", "organisation", "kind", "needs", "distance_km", "attendance",
+               "next_meeting", "address", "postcode", "phone", "website", "conference_url",
+               "last_verified"}
+
+
+@pytest.fixture
+def env(engine: Engine) -> dict[str, str]:
+    return {"DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+
+
+def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_search_everyday_words_with_misspelt_town(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "directory", "search", "booze help near Donacster", "--json")
+    assert code == 0
+    results = json.loads(out)
+    assert results and set(results[0]) >= JSON_FIELDS
+    first = results[0]
+    assert "Doncaster" in first["name"] and first["distance_km"] < 5
+    assert "alcohol" in first["needs"] or "recovery_community" in first["needs"]
+    assert first["is_demo"] is True  # the demo groups never pass as real
+
+
+def test_search_near_option_and_online(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "directory", "search", "gambling", "--near", "LS1 4AP",
+                       "--json", "--limit", "3")
+    assert code == 0
+    results = json.loads(out)
+    assert 1 <= len(results) <= 3
+    code, out, _ = run(env, "directory", "search", "alcohol", "--online", "--json")
+    assert code == 0
+    assert all(r["attendance"] in ("online", "hybrid") for r in json.loads(out))
+
+
+def test_next_meeting_is_iso_8601(env: dict[str, str]) -> None:
+    _, out, _ = run(env, "directory", "search", "aa meeting leeds", "--json", "--limit", "10")
+    meetings = [r for r in json.loads(out) if r["next_meeting"]]
+    assert meetings
+    from datetime import datetime
+    assert datetime.fromisoformat(meetings[0]["next_meeting"]).tzinfo is not None
+
+
+def test_ambiguous_place_lists_candidates(env: dict[str, str]) -> None:
+    code, _, err = run(env, "directory", "search", "alcohol", "--near", "Newport")
+    assert code == 2
+    assert "Newport, Wales" in err and "Isle of Wight" in err
+
+
+def test_unknown_place_is_a_kind_error(env: dict[str, str]) -> None:
+    code, _, err = run(env, "directory", "search", "alcohol", "--near", "Qwxzzy")
+    assert code == 2 and "could not find" in err
+
+
+def test_human_output_marks_examples(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "directory", "search", "recovery cafe", "--near", "Cardiff")
+    assert code == 0 and "Cardiff" in out and "[EXAMPLE]" in out
+
+
+def test_stats(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "directory", "stats")
+    assert code == 0
+    assert "organisations: 34" in out and "listings: 116" in out
+
+
+@pytest.mark.parametrize(("place", "expected"), [
+    ("Donacster", "Doncaster"), ("Caerdydd", "Cardiff"), ("dn13ab", "DN1 3"),
+    ("Edinburough", "Edinburgh"), ("Middlesborough", "Middlesbrough"),
+])
+def test_geocode(place: str, expected: str) -> None:
+    result = runner.invoke(app, ["geocode", place, "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["status"] == "found" and data["place"]["name"] == expected
+
+
+def test_geocode_ambiguous_json() -> None:
+    result = runner.invoke(app, ["geocode", "Richmond", "--json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 2 and data["status"] == "ambiguous"
+    assert len(data["candidates"]) >= 2
+
+
+def test_db_upgrade_is_idempotent(env: dict[str, str]) -> None:
+    assert run(env, "db", "upgrade")[0] == 0
+    assert run(env, "db", "upgrade")[0] == 0
+
+
+def test_console_script_first_run_loads_demo(tmp_path: Path) -> None:
+    """The installed `recovery-bot` on an empty SQLite file: migrates, loads the demo."""
+    exe = Path(sys.executable).with_name("recovery-bot")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    out = subprocess.run([str(exe), "directory", "search", "alcohol", "--near", "Glasgow"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "Glasgow" in out.stdout
