@@ -134,9 +134,9 @@ def main() -> None:
         qs = queries(args.queries)
         for q in qs[:10]:  # warm up
             index.search(q, now)
-        ours = timed(lambda q: index.search(q, now), qs)
+        ours = timed(lambda q, index=index: index.search(q, now), qs)
         base_qs = qs[: max(10, args.queries // (10 if n >= 100_000 else 2))]
-        base = timed(lambda q: naive(rows, q), base_qs)
+        base = timed(lambda q, rows=rows: naive(rows, q), base_qs)
         print(f"{n:>9} {pct(ours, 50):>8.2f}ms {pct(ours, 95):>8.2f}ms {pct(base, 50):>9.2f}ms "
               f"{pct(base, 95):>9.2f}ms {pct(base, 95) / pct(ours, 95):>11.0f}x "
               f"{peak / 2**20:>9.1f} {build:>8.2f}")

@@ -138,17 +138,23 @@ def upsert_listing(
     return Change("listing", rec.slug, action, changed)
 
 
+def _aware(values: dict[str, Any]) -> dict[str, Any]:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    when = values.get("last_verified_at")
+    if when is not None and when.tzinfo is None:
+        values["last_verified_at"] = when.replace(tzinfo=UTC)
+    return values
+
+
 def organisation_record(org: Organisation) -> OrganisationRecord:
-    return OrganisationRecord(**{k: getattr(org, k) for k in field_names(OrganisationRecord)})
+    return OrganisationRecord(**_aware({k: getattr(org, k)
+                                        for k in field_names(OrganisationRecord)}))
 
 
 def listing_record(listing: Listing) -> ListingRecord:
     values = {k: getattr(listing, k) for k in field_names(ListingRecord)
               if k != "organisation_slug"}
-    for key in ("last_verified_at",):
-        if values[key] is not None and values[key].tzinfo is None:
-            values[key] = values[key].replace(tzinfo=UTC)
-    return ListingRecord(organisation_slug=listing.organisation.slug, **values)
+    return ListingRecord(organisation_slug=listing.organisation.slug, **_aware(values))
 
 
 def history(session: Session, slug: str) -> list[Revision]:

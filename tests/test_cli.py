@@ -115,3 +115,33 @@ def test_console_script_first_run_loads_demo(tmp_path: Path) -> None:
                          env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "Glasgow" in out.stdout
+
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def test_import_dry_run_then_real_then_reimport(env: dict[str, str]) -> None:
+    feed = str(FIXTURES / "meeting_guide.json")
+    code, out, _ = run(env, "directory", "import", feed, "--dry-run")
+    assert code == 0 and "would be created" in out
+    code, out, _ = run(env, "directory", "stats")
+    assert "listings: 116" in out  # the dry run wrote nothing
+    code, out, _ = run(env, "directory", "import", feed)
+    assert code == 0 and " 0 problems" in out
+    code, again, _ = run(env, "directory", "import", feed, "--format", "meeting-guide")
+    assert code == 0 and again.startswith("0 were created, 0 were updated")
+
+
+def test_import_bad_file_writes_nothing_and_names_each_problem(env: dict[str, str]) -> None:
+    code, _, err = run(env, "directory", "import", str(FIXTURES / "bad_meeting_guide.json"))
+    assert code == 1
+    assert "latitude" in err and "Nothing was written" in err
+    _, out, _ = run(env, "directory", "stats")
+    assert "listings: 116" in out
+
+
+def test_export_each_format(env: dict[str, str], tmp_path: Path) -> None:
+    for fmt, name in (("csv", "d.csv"), ("meeting-guide", "d.json"), ("oruk", "o.json")):
+        code, out, _ = run(env, "directory", "export", str(tmp_path / name), "--format", fmt)
+        assert code == 0 and "Exported" in out
+        assert (tmp_path / name).stat().st_size > 1000
