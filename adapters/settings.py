@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     load_demo: bool = True
     # An online geocoder (geopy Nominatim) is used only when this names a user agent.
     nominatim_user_agent: str | None = None
+    nominatim_domain: str = "nominatim.openstreetmap.org"
+    nominatim_scheme: str = "https"
     default_radius_km: float = 25.0
     conversation_ttl_hours: float = 24.0
     stale_after_days: int = 90

@@ -35,7 +35,14 @@ def build_app(settings: Settings | None = None, *, migrate: bool = True) -> App:
     if migrate and settings.load_demo:
         with sessions() as session:
             load_demo_if_empty(session)
-    return App(settings, engine, sessions, Gazetteer.default(), DirectorySearch())
+    gazetteer: Gazetteer = Gazetteer.default()
+    if settings.nominatim_user_agent:
+        from directory.online_geocoder import OnlineFallbackGazetteer
+
+        gazetteer = OnlineFallbackGazetteer(  # type: ignore[assignment]
+            gazetteer, settings.nominatim_user_agent, settings.nominatim_domain,
+            settings.nominatim_scheme)
+    return App(settings, engine, sessions, gazetteer, DirectorySearch())
 
 
 def build_conversation(app: App) -> Conversation:
