@@ -155,6 +155,18 @@ def test_ambiguous_names(gaz: Gazetteer, text: str, expected: set[str]) -> None:
         assert gaz.resolve(candidate.name).place == candidate
 
 
+def test_every_shipped_place_is_reachable_by_the_name_it_is_shown_with(
+        gaz: Gazetteer) -> None:
+    # The bot offers candidates and suggestions as buttons and resolves the label again.
+    with gzip.open(DATA_DIR / "places.csv.gz", "rt", encoding="utf-8") as f:
+        names = {row["name"] for row in csv.DictReader(f)} - {"Wales"}
+    for name in names:
+        result = gaz.resolve(name)
+        assert result.status in ("found", "ambiguous"), name
+        for place in (result.place,) if result.place else result.candidates:
+            assert gaz.resolve(place.name).place == place, place.name
+
+
 def test_ambiguous_candidates_span_countries_and_areas(gaz: Gazetteer) -> None:
     newport = gaz.resolve("Newport").candidates
     assert newport[0].name == "Newport, Wales"  # the biggest first
