@@ -163,7 +163,14 @@ class Listing(TimestampMixin, VerificationMixin, Base):
     languages: Mapped[list[str]] = mapped_column(default=list)
     notes: Mapped[str | None] = mapped_column(Text)
 
+    # Optimistic locking: every update checks and bumps it, so of two people editing the
+    # same listing at once the second is told, and no change is silently lost.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    stale_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
     organisation: Mapped[Organisation] = relationship(back_populates="listings")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Revision(Base):

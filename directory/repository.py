@@ -146,6 +146,18 @@ def _aware(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def update_listing(session: Session, listing: Listing, values: dict[str, Any], actor: str,
+                   action: str = "update") -> dict[str, tuple[Any, Any]]:
+    """Change some fields of a listing, with a revision; returns what changed."""
+    changed = _apply(session, listing, values)
+    if changed:
+        listing.updated_at = now()
+        session.flush()
+        _record(session, "listing", listing, action, actor, changed)
+        bump_version(session)
+    return changed
+
+
 def organisation_record(org: Organisation) -> OrganisationRecord:
     return OrganisationRecord(**_aware({k: getattr(org, k)
                                         for k in field_names(OrganisationRecord)}))

@@ -4,7 +4,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-import bot.storage  # noqa: F401 - registers the conversation table on the shared metadata
+# Tables defined outside directory/ register on the shared metadata when imported.
+import bot.access  # noqa: F401
+import bot.outbox  # noqa: F401
+import bot.storage  # noqa: F401
+import directory.curation  # noqa: F401
 from directory.models import Base
 
 

@@ -1,0 +1,278 @@
+"""Who may do what: people, their platform accounts, roles, invites, and the audit log.
+
+An account is a platform plus that platform's user id; a person may link several (a
+Telegram and a Discord account). Roles: admin; volunteer of one or more organisations
+(trusted or not); everyone else. Every privileged command asks `can()` on every call:
+a platform's own permission hints are never trusted (REFERENCE.md, Discord section).
+
+Only people who take a role are stored here, by their own choice (redeeming an invite,
+or an admin grant on the command line); people seeking help never are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from directory.models import Base, Organisation
+
+INVITE_TTL = timedelta(days=7)
+# Unambiguous characters only: no 0/O or 1/I/L for someone reading a code aloud.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Trusted volunteers' changes apply at once; others wait for an admin's review.
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Account(Base):
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    # Where to send this person reminders and review outcomes (a private chat).
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+
+
+class Membership(Base):
+    """A person volunteers for an organisation."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("person_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    granted_by: Mapped[int | None] = mapped_column(Integer)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Invite(Base):
+    """A one-time, expiring invitation to volunteer for an organisation. Only a hash of
+    the code is stored, like a password: a leaked table grants nothing."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"))
+    created_by: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditEvent(Base):
+    """Privileged commands, allowed or refused: who (a person id, or a hashed account
+    for strangers), what, when. Never the values typed."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    person_id: Mapped[int | None] = mapped_column(Integer)
+    account_hash: Mapped[str] = mapped_column(String(64))
+    command: Mapped[str] = mapped_column(String(32))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    organisation_id: Mapped[int | None] = mapped_column(Integer)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person behind a message, as far as roles go."""
+
+    account_hash: str
+    person_id: int | None = None
+    is_admin: bool = False
+    trusted: bool = False
+    organisations: frozenset[int] = frozenset()
+
+    @property
+    def name(self) -> str:
+        """How revisions name this actor: never a platform id."""
+        return f"person:{self.person_id}" if self.person_id else "someone"
+
+    def volunteers_for(self, organisation_id: int | None) -> bool:
+        return organisation_id is not None and organisation_id in self.organisations
+
+
+def account_hash(platform: str, user_id: str) -> str:
+    return hashlib.sha256(f"{platform}:{user_id}".encode()).hexdigest()
+
+
+def actor_for(session: Session, platform: str, user_id: str) -> Actor:
+    h = account_hash(platform, user_id)
+    row = session.execute(
+        select(Person).join(Account, Account.person_id == Person.id)
+        .where(Account.platform == platform, Account.user_id == user_id)
+    ).scalar_one_or_none()
+    if row is None:
+        return Actor(h)
+    orgs = frozenset(session.scalars(
+        select(Membership.organisation_id).where(Membership.person_id == row.id)))
+    return Actor(h, row.id, row.is_admin, row.trusted, orgs)
+
+
+def person_for(session: Session, platform: str, user_id: str, now: datetime,
+               chat_id: str | None = None) -> Person:
+    """The person behind an account, created on first need."""
+    account = session.scalar(select(Account).where(Account.platform == platform,
+                                                   Account.user_id == user_id))
+    if account is not None:
+        if chat_id and account.chat_id != chat_id:
+            account.chat_id = chat_id
+        person = session.get(Person, account.person_id)
+        assert person is not None
+        return person
+    person = Person(created_at=now)
+    session.add(person)
+    session.flush()
+    session.add(Account(platform=platform, user_id=user_id, chat_id=chat_id or user_id,
+                        person_id=person.id))
+    session.flush()
+    return person
+
+
+def audit(session: Session, actor: Actor, command: str, allowed: bool, now: datetime,
+          organisation_id: int | None = None) -> None:
+    session.add(AuditEvent(at=now, person_id=actor.person_id, account_hash=actor.account_hash,
+                           command=command, allowed=allowed, organisation_id=organisation_id))
+
+
+def grant(session: Session, platform: str, user_id: str, role: str, now: datetime,
+          organisation_slug: str | None = None) -> Person:
+    """Command-line bootstrap: make an account an admin, trusted, or an org's volunteer."""
+    person = person_for(session, platform, user_id, now)
+    if role == "admin":
+        person.is_admin = True
+    elif role == "trusted":
+        person.trusted = True
+    elif role == "volunteer":
+        org = _organisation(session, organisation_slug)
+        _join(session, person.id, org.id, None, now)
+    else:
+        raise ValueError(f"unknown role {role!r}: choose admin, trusted or volunteer")
+    return person
+
+
+def revoke(session: Session, platform: str, user_id: str, role: str,
+           organisation_slug: str | None = None) -> bool:
+    account = session.scalar(select(Account).where(Account.platform == platform,
+                                                   Account.user_id == user_id))
+    if account is None:
+        return False
+    person = session.get(Person, account.person_id)
+    assert person is not None
+    if role == "admin":
+        changed, person.is_admin = person.is_admin, False
+        return changed
+    if role == "trusted":
+        changed, person.trusted = person.trusted, False
+        return changed
+    if role == "volunteer":
+        org = _organisation(session, organisation_slug)
+        return remove_volunteer(session, person.id, org.id)
+    raise ValueError(f"unknown role {role!r}: choose admin, trusted or volunteer")
+
+
+def _organisation(session: Session, slug: str | None) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.slug == (slug or "")))
+    if org is None:
+        raise LookupError(f"no organisation with the id {slug!r}")
+    return org
+
+
+def _join(session: Session, person_id: int, organisation_id: int, granted_by: int | None,
+          now: datetime) -> None:
+    exists = session.scalar(select(Membership.id).where(
+        Membership.person_id == person_id, Membership.organisation_id == organisation_id))
+    if exists is None:
+        session.add(Membership(person_id=person_id, organisation_id=organisation_id,
+                               granted_by=granted_by, granted_at=now))
+
+
+def remove_volunteer(session: Session, person_id: int, organisation_id: int) -> bool:
+    result = session.execute(delete(Membership).where(
+        Membership.person_id == person_id, Membership.organisation_id == organisation_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace("-", "").encode()).hexdigest()
+
+
+def create_invite(session: Session, organisation_id: int, created_by: int,
+                  now: datetime) -> str:
+    """A new one-time code such as "K7QM-3XPA" (40 bits of randomness, 7 days)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    session.add(Invite(code_hash=_hash_code(raw), organisation_id=organisation_id,
+                       created_by=created_by, created_at=now, expires_at=now + INVITE_TTL))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def redeem_invite(session: Session, code: str, platform: str, user_id: str,
+                  chat_id: str | None, now: datetime) -> Organisation | None:
+    """Join the invite's organisation; None when the code is unknown, used or expired
+    (one answer for all three, so a guesser learns nothing)."""
+    invite = session.scalar(
+        select(Invite).where(Invite.code_hash == _hash_code(code)).with_for_update())
+    if invite is None or invite.used_at is not None:
+        return None
+    expires = invite.expires_at if invite.expires_at.tzinfo else \
+        invite.expires_at.replace(tzinfo=now.tzinfo)
+    if expires <= now:
+        return None
+    person = person_for(session, platform, user_id, now, chat_id)
+    invite.used_at, invite.used_by = now, person.id
+    _join(session, person.id, invite.organisation_id, invite.created_by, now)
+    return session.get(Organisation, invite.organisation_id)
+
+
+def volunteers_of(session: Session, organisation_id: int) -> list[tuple[int, bool]]:
+    """(person id, trusted) of an organisation's volunteers."""
+    return list(session.execute(
+        select(Person.id, Person.trusted).join(Membership, Membership.person_id == Person.id)
+        .where(Membership.organisation_id == organisation_id).order_by(Person.id)
+    ).tuples())
+
+
+def contacts(session: Session, person_ids: list[int]) -> list[tuple[str, str]]:
+    """(platform, chat id) of every account of these people, to notify them."""
+    if not person_ids:
+        return []
+    return list(session.execute(
+        select(Account.platform, Account.chat_id).where(Account.person_id.in_(person_ids),
+                                                        Account.chat_id.is_not(None))
+    ).tuples())
+
+
+def admins(session: Session) -> list[int]:
+    return list(session.scalars(select(Person.id).where(Person.is_admin.is_(True))))

@@ -1,0 +1,54 @@
+"""Messages the bot starts itself (review outcomes, stale reminders, problem reports for
+curators): written as rows in the same transaction as the change that caused them, then
+delivered by whichever process serves that platform. A crash between the two loses
+nothing; workers claim rows with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL so two
+processes never send the same row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from directory.models import Base
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), index=True)
+    chat_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def enqueue(session: Session, targets: list[tuple[str, str]], text: str,
+            now: datetime) -> int:
+    """One row per (platform, chat id); the same chat gets one copy."""
+    for platform, chat_id in dict.fromkeys(targets):
+        session.add(Notification(platform=platform, chat_id=chat_id, text=text,
+                                 created_at=now, attempts=0))
+    return len(dict.fromkeys(targets))
+
+
+def claim(session: Session, platform: str, limit: int = 50) -> list[Notification]:
+    """Unsent rows for a platform, locked for this transaction (skip rows another worker
+    holds). The caller sends them, marks them sent and commits."""
+    q = (select(Notification)
+         .where(Notification.platform == platform, Notification.sent_at.is_(None))
+         .order_by(Notification.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    return list(session.scalars(q))
+
+
+def for_chat(session: Session, platform: str, chat_id: str) -> list[Notification]:
+    return list(session.scalars(
+        select(Notification).where(Notification.platform == platform,
+                                   Notification.chat_id == chat_id)
+        .order_by(Notification.id)))

@@ -1,0 +1,173 @@
+"""Changes to listings proposed by volunteers: drafts, the review queue, applying with
+a check that nobody else changed the same fields meanwhile, undo, and freshness.
+
+Who may propose or approve is the bot's business (bot/access.py); here a person is an id
+and an actor name for the revision history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, or_, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from directory.models import Base, Listing, Revision
+from directory.repository import update_listing
+
+
+class ChangeRequest(Base):
+    __tablename__ = "change_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"),
+                                            index=True)
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # edit | pause | resume | undo
+    field: Mapped[str] = mapped_column(String(24))  # which field (for messages)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)  # values when it was proposed
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base_version: Mapped[int] = mapped_column(Integer)
+    # draft -> pending (waits for review) | applied | rejected | conflict | cancelled
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)  # an admin's reason for rejecting
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(Integer)
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in values.items():
+        out[k] = v.isoformat() if isinstance(v, datetime | date | time) else v
+    return out
+
+
+_TIME_COLUMNS = {"start_time", "end_time"}
+_DATE_COLUMNS = {"anchor_date"}
+
+
+def typed(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in values.items():
+        if isinstance(v, str) and k in _TIME_COLUMNS:
+            v = time.fromisoformat(v)
+        elif isinstance(v, str) and k in _DATE_COLUMNS:
+            v = date.fromisoformat(v)
+        out[k] = v
+    return out
+
+
+def current(listing: Listing, columns: list[str]) -> dict[str, Any]:
+    return jsonable({c: getattr(listing, c) for c in columns})
+
+
+def draft(session: Session, listing: Listing, person_id: int, kind: str, field: str,
+          after: dict[str, Any], now: datetime) -> ChangeRequest:
+    change = ChangeRequest(
+        listing_id=listing.id, person_id=person_id, kind=kind, field=field,
+        before=current(listing, list(after)), after=jsonable(after),
+        base_version=listing.version, status="draft", created_at=now)
+    session.add(change)
+    session.flush()
+    return change
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # applied | pending | conflict | unchanged
+    now_values: dict[str, Any]  # the listing's values of those fields now
+
+
+def submit(session: Session, change: ChangeRequest, actor: str, apply_now: bool,
+           now: datetime) -> Outcome:
+    """Turn a draft into a pending review, or apply it at once (trusted people)."""
+    if not apply_now:
+        listing = session.get(Listing, change.listing_id)
+        assert listing is not None
+        if (conflict := _conflict(listing, change)) is not None:
+            change.status = "conflict"
+            return conflict
+        change.status = "pending"
+        return Outcome("pending", current(listing, list(change.after)))
+    return apply(session, change, actor, now, decided_by=change.person_id)
+
+
+def _conflict(listing: Listing, change: ChangeRequest) -> Outcome | None:
+    """Someone changed these fields since the change was drafted."""
+    now_values = current(listing, list(change.after))
+    if listing.version != change.base_version and now_values != change.before:
+        return Outcome("conflict", now_values)
+    return None
+
+
+def apply(session: Session, change: ChangeRequest, actor: str, now: datetime,
+          decided_by: int | None) -> Outcome:
+    # Lock the row (PostgreSQL) so two approvals of edits to it cannot interleave; the
+    # mapper's version check catches anything that slips past on SQLite.
+    listing = session.get(Listing, change.listing_id, with_for_update=True)
+    assert listing is not None
+    if (conflict := _conflict(listing, change)) is not None:
+        change.status, change.decided_at, change.decided_by = "conflict", now, decided_by
+        return conflict
+    changed = update_listing(session, listing, typed(change.after), actor,
+                             action=change.kind if change.kind != "edit" else "update")
+    change.status, change.decided_at, change.decided_by = "applied", now, decided_by
+    return Outcome("applied" if changed else "unchanged", current(listing, list(change.after)))
+
+
+def reject(change: ChangeRequest, reason: str, by: int, now: datetime) -> None:
+    change.status, change.reason, change.decided_at, change.decided_by = (
+        "rejected", reason, now, by)
+
+
+def pending(session: Session, organisation_ids: list[int] | None = None
+            ) -> list[ChangeRequest]:
+    q = select(ChangeRequest).where(ChangeRequest.status == "pending")
+    if organisation_ids is not None:
+        q = q.join(Listing, Listing.id == ChangeRequest.listing_id).where(
+            Listing.organisation_id.in_(organisation_ids))
+    return list(session.scalars(q.order_by(ChangeRequest.id)))
+
+
+def verify(session: Session, listing: Listing, actor: str, now: datetime) -> None:
+    """Confirm a listing is still right: "last checked" becomes now."""
+    update_listing(session, listing, {"last_verified_at": now, "last_verified_by": actor,
+                                      "stale_reminded_at": None}, actor, action="verify")
+
+
+def last_revision_by(session: Session, actor: str) -> Revision | None:
+    return session.scalar(
+        select(Revision).where(Revision.actor == actor, Revision.entity == "listing",
+                               Revision.action != "undo")
+        .order_by(Revision.id.desc()).limit(1))
+
+
+def undo(session: Session, revision: Revision, actor: str) -> Outcome:
+    """Put back what one revision changed, if nobody changed those fields since."""
+    listing = session.get(Listing, revision.entity_id, with_for_update=True)
+    if listing is None:
+        return Outcome("conflict", {})
+    columns = list(revision.after)
+    if current(listing, columns) != revision.after:
+        return Outcome("conflict", current(listing, columns))
+    update_listing(session, listing, typed(revision.before), actor, action="undo")
+    return Outcome("applied", current(listing, columns))
+
+
+def stale(session: Session, now: datetime, after: timedelta,
+          organisation_ids: list[int] | None = None) -> list[Listing]:
+    """Open listings not checked for `after` (default policy: 90 days)."""
+    q = select(Listing).where(
+        Listing.status != "closed",
+        or_(Listing.last_verified_at.is_(None), Listing.last_verified_at < now - after))
+    if organisation_ids is not None:
+        q = q.where(Listing.organisation_id.in_(organisation_ids))
+    return list(session.scalars(q.order_by(Listing.last_verified_at.nulls_first(),
+                                           Listing.id)))
+
+
+def aware(when: datetime | None) -> datetime | None:
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when

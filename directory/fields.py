@@ -1,0 +1,181 @@
+"""The listing fields volunteers may edit, each with a parser that turns what they type
+into stored values or a clear, kind reason why not. Shared by every platform."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from directory.geography import Gazetteer
+from directory.schedule import DAY_NAMES, LONDON, Schedule, describe
+from directory.validation import is_uk_phone, is_web_address, normalise_postcode
+
+
+class Invalid(ValueError):
+    """A value that cannot be used; str(exc) is the message shown to the volunteer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    label: str
+    example: str
+    parse: Callable[[str, Gazetteer], dict[str, Any]]
+    columns: tuple[str, ...]
+
+
+def _text(column: str, limit: int, required: bool = False) -> Callable[[str, Gazetteer],
+                                                                       dict[str, Any]]:
+    def parse(value: str, _geo: Gazetteer) -> dict[str, Any]:
+        value = value.strip()
+        if value in ("-", "none", "remove") and not required:
+            return {column: None}
+        if not value:
+            raise Invalid("That was empty. Please type the new value.")
+        if len(value) > limit:
+            raise Invalid(f"That's {len(value)} characters; the most is {limit}.")
+        return {column: value}
+    return parse
+
+
+def _phone(value: str, _geo: Gazetteer) -> dict[str, Any]:
+    value = value.strip()
+    if value in ("-", "none", "remove"):
+        return {"phone": None}
+    if not is_uk_phone(value):
+        raise Invalid("That doesn't look like a UK phone number. Try something like "
+                      "0113 496 0000 or 07700 900123.")
+    return {"phone": value}
+
+
+def _web(column: str) -> Callable[[str, Gazetteer], dict[str, Any]]:
+    def parse(value: str, _geo: Gazetteer) -> dict[str, Any]:
+        value = value.strip()
+        if value in ("-", "none", "remove"):
+            return {column: None}
+        if not value.startswith(("http://", "https://")):
+            value = "https://" + value
+        if not is_web_address(value):
+            raise Invalid("That doesn't look like a web address. Try something like "
+                          "https://example.org/meeting.")
+        return {column: value}
+    return parse
+
+
+def _postcode(value: str, geo: Gazetteer) -> dict[str, Any]:
+    code = normalise_postcode(value)
+    if code is None:
+        raise Invalid("That doesn't look like a UK postcode. Try something like LS1 5DL.")
+    found = geo.resolve(code)
+    if found.status != "found" or found.place is None:
+        raise Invalid(f"I couldn't find the postcode {code}. Please check it.")
+    return {"postcode": code, "latitude": found.place.latitude,
+            "longitude": found.place.longitude, "location_approximate": True}
+
+
+TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?"
+
+
+def _clock(h: str, m: str | None, ampm: str | None) -> time:
+    hour, minute = int(h), int(m or 0)
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        raise Invalid(f"{h}:{m or '00'} isn't a time of day. Try 19:30-21:00.")
+    return time(hour, minute)
+
+
+def _times(value: str, _geo: Gazetteer) -> dict[str, Any]:
+    m = re.fullmatch(TIME + r"\s*(?:-|to|until|–)\s*" + TIME, value.strip().lower())
+    if m:
+        start = _clock(m[1], m[2], m[3] or m[6])
+        end = _clock(m[4], m[5], m[6])
+        if end == start:
+            raise Invalid("The start and end times are the same. Try 19:30-21:00.")
+        return {"start_time": start, "end_time": end}
+    m = re.fullmatch(TIME, value.strip().lower())
+    if m:
+        return {"start_time": _clock(m[1], m[2], m[3]), "end_time": None}
+    raise Invalid("I couldn't read that time. Try 19:30-21:00, or 7.30pm to 9pm.")
+
+
+DAY_WORDS = {name.lower(): i for i, name in enumerate(DAY_NAMES)}
+DAY_WORDS |= {name[:3].lower(): i for i, name in enumerate(DAY_NAMES)}
+ORDINAL_WORDS = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3,
+                 "4th": 4, "fourth": 4, "last": -1}
+
+
+def parse_schedule(value: str, today: date | None = None) -> dict[str, Any]:
+    """"Mondays and Thursdays", "every other Tuesday", "2nd Monday", "last Friday of the
+    month", "by appointment", "always open"."""
+    text = value.strip().lower()
+    if re.search(r"\bappointment\b", text):
+        return {"schedule_kind": "appointment", "days": [], "month_weeks": [],
+                "anchor_date": None}
+    if re.search(r"\b(always open|24/7|any time|anytime)\b", text):
+        return {"schedule_kind": "always_open", "days": [], "month_weeks": [],
+                "anchor_date": None}
+    words = re.findall(r"[a-z0-9]+", text)
+    days = sorted({DAY_WORDS[w.rstrip("s")] for w in words if w.rstrip("s") in DAY_WORDS}
+                  | {DAY_WORDS[w] for w in words if w in DAY_WORDS})
+    if not days:
+        raise Invalid("I couldn't find a day in that. Try \"Mondays\", \"every other "
+                      "Tuesday\", \"2nd Monday\" or \"last Friday\".")
+    weeks = sorted({ORDINAL_WORDS[w] for w in words if w in ORDINAL_WORDS}, key=abs)
+    if weeks:
+        return {"schedule_kind": "monthly", "days": days, "month_weeks": weeks,
+                "anchor_date": None}
+    if re.search(r"\b(fortnightly|every other|every second|alternate)\b", text):
+        today = today or datetime.now(LONDON).date()
+        ahead = (days[0] - today.weekday()) % 7
+        return {"schedule_kind": "fortnightly", "days": days, "month_weeks": [],
+                "anchor_date": today + timedelta(days=ahead)}
+    return {"schedule_kind": "weekly", "days": days, "month_weeks": [], "anchor_date": None}
+
+
+def _schedule(value: str, _geo: Gazetteer) -> dict[str, Any]:
+    return parse_schedule(value)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("name", "Name", "Leeds Tuesday Recovery Café", _text("name", 300, required=True),
+          ("name",)),
+    Field("schedule", "Days", "Mondays and Thursdays, or 2nd Monday", _schedule,
+          ("schedule_kind", "days", "month_weeks", "anchor_date")),
+    Field("times", "Times", "19:30-21:00", _times, ("start_time", "end_time")),
+    Field("venue", "Venue name", "St Mary's Church Hall", _text("venue_name", 300),
+          ("venue_name",)),
+    Field("address", "Address", "12 High Street, Leeds", _text("address", 500),
+          ("address",)),
+    Field("postcode", "Postcode", "LS1 5DL", _postcode,
+          ("postcode", "latitude", "longitude", "location_approximate")),
+    Field("phone", "Phone", "0113 496 0000", _phone, ("phone",)),
+    Field("website", "Website", "https://example.org", _web("website"), ("website",)),
+    Field("join", "Online join link", "https://zoom.us/j/123", _web("online_url"),
+          ("online_url",)),
+    Field("description", "Description", "A friendly peer group...",
+          _text("description", 2000), ("description",)),
+    Field("notes", "Notes", "Ring the side door bell", _text("notes", 1000), ("notes",)),
+)
+BY_KEY = {f.key: f for f in FIELDS}
+
+
+def show(values: dict[str, Any]) -> str:
+    """A value as a volunteer reads it in a preview."""
+    if "schedule_kind" in values:
+        return describe(Schedule(values["schedule_kind"], tuple(values.get("days") or ()),
+                                 tuple(values.get("month_weeks") or ())))
+    if "start_time" in values:
+        start, end = values["start_time"], values.get("end_time")
+        as_time = [v if isinstance(v, time) or v is None else time.fromisoformat(v)
+                   for v in (start, end)]
+        if as_time[0] is None:
+            return "(none)"
+        return as_time[0].strftime("%H:%M") + (f"-{as_time[1]:%H:%M}" if as_time[1] else "")
+    first = next(iter(values.values()), None)
+    return "(none)" if first in (None, "") else str(first)
