@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 
 from adapters.settings import Settings
 from adapters.wiring import App, build_app
+from bot.types import Adapter, Handler
 from directory.finder import ListingView, load_views, understand_request
 from directory.geography import GeoResult
 from directory.models import Listing, Organisation, Revision
@@ -58,6 +61,120 @@ def chat(user: Annotated[str, typer.Option(help="Who you are in this chat.")] = 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     a = _app()
     asyncio.run(TerminalAdapter(user=user).start(build_conversation(a).handle))
+
+
+@dataclass
+class RunOptions:
+    """Options of `recovery-bot run`, for whichever platforms use them."""
+
+    webhook_url: str | None = None
+    listen: str = "127.0.0.1:8080"
+    secret_token: str | None = None
+
+
+def _telegram_adapter(a: App, opts: RunOptions) -> Adapter:
+    from adapters.telegram import TelegramAdapter
+
+    token = a.settings.telegram_bot_token
+    if not token:
+        _fail("TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, "
+              "then put its token in the environment or in .env.")
+    try:
+        return TelegramAdapter(token or "", a.sessions,
+                               api_base_url=a.settings.telegram_api_base_url,
+                               webhook_url=opts.webhook_url, listen=opts.listen,
+                               secret_token=opts.secret_token)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise
+
+
+def _discord_adapter(a: App, opts: RunOptions) -> Adapter:
+    from adapters.discord_adapter import DiscordAdapter
+
+    if not a.settings.discord_bot_token:
+        _fail("DISCORD_BOT_TOKEN is not set. Create an application with a bot at "
+              "https://discord.com/developers/applications, then put its token in the "
+              "environment or in .env.")
+    return DiscordAdapter.from_settings(a.settings, a.sessions)
+
+
+# The platforms `run` can start, each built from the app and the options: one line each.
+PLATFORMS: dict[str, Callable[[App, RunOptions], Adapter]] = {
+    "telegram": _telegram_adapter,
+    "discord": _discord_adapter,
+}
+
+
+@app.command()
+def run(
+    platforms: Annotated[list[str], typer.Argument(
+        help=f"Platforms to run on: {', '.join(PLATFORMS)}.", show_default=False)],
+    webhook_url: Annotated[str | None, typer.Option(
+        "--webhook-url", help="Telegram: receive updates at this public https URL instead "
+        "of long polling.")] = None,
+    listen: Annotated[str, typer.Option(
+        "--listen", help="Telegram webhook: HOST:PORT to listen on, behind your TLS "
+        "proxy.")] = "127.0.0.1:8080",
+    secret_token: Annotated[str | None, typer.Option(
+        "--secret-token", envvar="TELEGRAM_WEBHOOK_SECRET", help="Telegram webhook: the "
+        "secret Telegram sends with every update (prefer the environment variable).",
+        show_default=False)] = None,
+) -> None:
+    """Run the bot on chat platforms until stopped (Ctrl-C): `recovery-bot run telegram`."""
+    import asyncio
+
+    from adapters.wiring import build_conversation
+
+    names = list(dict.fromkeys(p.strip().lower() for p in platforms))
+    for name in names:
+        if name not in PLATFORMS:
+            _fail(f"Unknown platform '{name}'. Choose from: {', '.join(PLATFORMS)}.")
+    settings = Settings()
+    _configure_logging(settings.log_level)
+    a = build_app(settings)
+    opts = RunOptions(webhook_url=webhook_url, listen=listen, secret_token=secret_token)
+    adapters = [PLATFORMS[name](a, opts) for name in names]
+    try:
+        asyncio.run(_serve(adapters, build_conversation(a).handle))
+    except RuntimeError as exc:  # an adapter could not start (bad token, no network)
+        _fail(f"Could not start: {exc}", 1)
+
+
+def _configure_logging(level: str) -> None:
+    import logging
+
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Telegram's URLs hold the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # python-telegram-bot logs whole updates, message text included, at DEBUG.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
+    # discord.py logs gateway events and request bodies, message text included, at DEBUG.
+    logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
+
+
+async def _serve(adapters: list[Adapter], handler: Handler) -> None:
+    """Run every adapter until Ctrl-C / SIGTERM or until one of them stops."""
+    import asyncio
+    import contextlib
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(a.start(handler)) for a in adapters]
+    waiter = asyncio.create_task(stop.wait())
+    await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+    for a in adapters:
+        await a.stop()
+    waiter.cancel()
+    for result in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(result, Exception):
+            raise result
 
 
 @app.command()

@@ -81,20 +81,37 @@ class State:
                    choices=[PlaceMemo(**c) for c in choices], **known)
 
 
+# load and save run on every message: they are single Core statements (a select; an
+# insert-or-update), without the ORM's identity map and unit of work, which cost more
+# than the statements themselves (benchmarks/conversation.py).
+_LOAD = select(ConversationRow.state, ConversationRow.expires_at)
+
+
 def load(session: Session, key: str, now: datetime) -> State:
-    row = session.get(ConversationRow, key_hash(key))
+    row = session.execute(_LOAD.where(ConversationRow.key_hash == key_hash(key))).first()
     if row is None:
         return State()
-    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    data, expires = row
+    expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
     if expires <= now:
         return State()
-    return State.from_json(row.state)
+    return State.from_json(data)
 
 
 def save(session: Session, key: str, state: State, now: datetime, ttl: timedelta) -> None:
     h = key_hash(key)
-    row = session.get(ConversationRow, h)
     data = json.loads(json.dumps(state.to_json()))
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = make(ConversationRow).values(key_hash=h, state=data, expires_at=now + ttl,
+                                            active=True)
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=[ConversationRow.key_hash],
+            set_={"state": stmt.excluded.state, "expires_at": stmt.excluded.expires_at,
+                  "active": True}))
+        return
+    row = session.get(ConversationRow, h)  # pragma: no cover - other backends
     if row is None:
         session.add(ConversationRow(key_hash=h, state=data, expires_at=now + ttl, active=True))
     else:
@@ -136,13 +153,15 @@ def claim_update(session: Session, platform: str, update_id: str, now: datetime)
     processes: the primary key decides, inside the caller's transaction."""
     dialect = session.get_bind().dialect.name
     values = {"platform": platform, "update_id": update_id, "seen_at": now}
-    if dialect == "postgresql":
-        stmt = pg_insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite_insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - other backends: rely on the primary key
-        stmt = insert(ProcessedUpdate).values(**values)
-    result = session.execute(stmt)
+    if dialect in ("postgresql", "sqlite"):
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        # RETURNING gives a row only when the row was inserted. rowcount cannot be
+        # trusted here: psycopg 3 through SQLAlchemy reports -1, which bool() made True.
+        stmt = (upsert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
+                .returning(ProcessedUpdate.update_id))
+        return session.execute(stmt).first() is not None
+    # Other backends: the primary key refuses a repeat.
+    result = session.execute(insert(ProcessedUpdate).values(**values))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
