@@ -51,7 +51,8 @@ class TerminalAdapter:
     def parse(self, line: str) -> Incoming:
         """A typed line as a message: a button number, a location, or text."""
         stripped = line.strip()
-        if stripped.isdigit() and 1 <= int(stripped) <= len(self.buttons):
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        if stripped.isdecimal() and 1 <= int(stripped) <= len(self.buttons):
             return Incoming(self.ref, payload=self.buttons[int(stripped) - 1].payload)
         m = LOCATION.match(stripped)
         if m:
@@ -76,11 +77,14 @@ class TerminalAdapter:
             self._print("\n".join(text) + "\n")
 
     def _read(self) -> str | None:
-        if self.interactive:
+        if self.interactive and self.stdin is sys.stdin:
             try:
-                return input("> ")
+                return input("> ")  # line editing on a real terminal
             except EOFError:
                 return None
+        if self.interactive:
+            self.stdout.write("> ")
+            self.stdout.flush()
         line = self.stdin.readline()
         return line if line else None
 

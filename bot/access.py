@@ -52,8 +52,6 @@ class Account(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(64))
-    # Where to send this person reminders and review outcomes (a private chat).
-    chat_id: Mapped[str | None] = mapped_column(String(64))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
 
@@ -141,22 +139,18 @@ def actor_for(session: Session, platform: str, user_id: str) -> Actor:
     return Actor(h, row.id, row.is_admin, row.trusted, orgs)
 
 
-def person_for(session: Session, platform: str, user_id: str, now: datetime,
-               chat_id: str | None = None) -> Person:
+def person_for(session: Session, platform: str, user_id: str, now: datetime) -> Person:
     """The person behind an account, created on first need."""
     account = session.scalar(select(Account).where(Account.platform == platform,
                                                    Account.user_id == user_id))
     if account is not None:
-        if chat_id and account.chat_id != chat_id:
-            account.chat_id = chat_id
         person = session.get(Person, account.person_id)
         assert person is not None
         return person
     person = Person(created_at=now)
     session.add(person)
     session.flush()
-    session.add(Account(platform=platform, user_id=user_id, chat_id=chat_id or user_id,
-                        person_id=person.id))
+    session.add(Account(platform=platform, user_id=user_id, person_id=person.id))
     session.flush()
     return person
 
@@ -239,7 +233,7 @@ def create_invite(session: Session, organisation_id: int, created_by: int,
 
 
 def redeem_invite(session: Session, code: str, platform: str, user_id: str,
-                  chat_id: str | None, now: datetime) -> Organisation | None:
+                  now: datetime) -> Organisation | None:
     """Join the invite's organisation; None when the code is unknown, used or expired
     (one answer for all three, so a guesser learns nothing)."""
     invite = session.scalar(
@@ -250,7 +244,7 @@ def redeem_invite(session: Session, code: str, platform: str, user_id: str,
         invite.expires_at.replace(tzinfo=now.tzinfo)
     if expires <= now:
         return None
-    person = person_for(session, platform, user_id, now, chat_id)
+    person = person_for(session, platform, user_id, now)
     invite.used_at, invite.used_by = now, person.id
     _join(session, person.id, invite.organisation_id, invite.created_by, now)
     return session.get(Organisation, invite.organisation_id)
@@ -258,21 +252,39 @@ def redeem_invite(session: Session, code: str, platform: str, user_id: str,
 
 def volunteers_of(session: Session, organisation_id: int) -> list[tuple[int, bool]]:
     """(person id, trusted) of an organisation's volunteers."""
-    return list(session.execute(
+    return [(p, t) for p, t in session.execute(
         select(Person.id, Person.trusted).join(Membership, Membership.person_id == Person.id)
-        .where(Membership.organisation_id == organisation_id).order_by(Person.id)
-    ).tuples())
+        .where(Membership.organisation_id == organisation_id).order_by(Person.id))]
 
 
 def contacts(session: Session, person_ids: list[int]) -> list[tuple[str, str]]:
-    """(platform, chat id) of every account of these people, to notify them."""
+    """(platform, user id) of every account of these people, to notify them. Adapters
+    deliver to a user id as a direct message, never into a group."""
     if not person_ids:
         return []
-    return list(session.execute(
-        select(Account.platform, Account.chat_id).where(Account.person_id.in_(person_ids),
-                                                        Account.chat_id.is_not(None))
-    ).tuples())
+    return [(p, u) for p, u in session.execute(
+        select(Account.platform, Account.user_id).where(Account.person_id.in_(person_ids)))]
 
 
 def admins(session: Session) -> list[int]:
     return list(session.scalars(select(Person.id).where(Person.is_admin.is_(True))))
+
+
+def forget(session: Session, platform: str, user_id: str) -> None:
+    """/forget for someone who holds a role: their account goes, and the person with it
+    when it was their last; messages waiting for that chat go too. Revisions keep only
+    "person:N", which no longer leads anywhere."""
+    from bot.outbox import Notification
+
+    account = session.scalar(select(Account).where(Account.platform == platform,
+                                                   Account.user_id == user_id))
+    session.execute(delete(Notification).where(Notification.platform == platform,
+                                               Notification.user_id == user_id))
+    if account is None:
+        return
+    person_id = account.person_id
+    session.delete(account)
+    session.flush()
+    if session.scalar(select(Account.id).where(Account.person_id == person_id)) is None:
+        session.execute(delete(Membership).where(Membership.person_id == person_id))
+        session.execute(delete(Person).where(Person.id == person_id))

@@ -23,6 +23,9 @@ EN: dict[str, str] = {
     "ask_place_again": "I couldn't find that place. Try a postcode (like LS1 4) or a town.",
     "place_suggest": "I couldn't find \"{query}\". Did you mean one of these?",
     "place_ambiguous": "There's more than one {query}. Which one?",
+    "place_which": "Which of these places did you mean?",
+    "location_invalid": "Sorry, I couldn't read that location. Send a postcode or town "
+                        "instead, or choose online meetings.",
     "help": (
         "I can find recovery groups, meetings and support near you.\n"
         "Tell me what you'd like help with and where you are, for example "
@@ -51,7 +54,7 @@ EN: dict[str, str] = {
     "crisis_contacts_only": "If you need urgent help, these are free and there for you:",
     # results
     "results_intro": "Here's what I found near {place}:",
-    "results_intro_online": "Here are online meetings and phone lines:",
+    "results_intro_online": "Here are online meetings you can join from anywhere:",
     "results_intro_anywhere": "Here's what I found:",
     "results_nothing_near": "I couldn't find anything within {radius} km of {place}, "
                             "sorry. These meet online or by phone, so you can join "
@@ -59,6 +62,8 @@ EN: dict[str, str] = {
     "results_none": "I couldn't find anything for that, sorry. These national helplines "
                     "can help:",
     "results_no_more": "That's everything I have for that search.",
+    "results_helplines": "Or talk to someone on a national helpline:",
+    "helpline_line": "• {name}: {phone}",
     "result_line": "{n}. {name}\n   {kind} · {where} · {when}",
     "result_closed": "   Temporarily closed: {note}",
     "result_example": "   (example listing, not a real group)",
@@ -120,6 +125,109 @@ EN: dict[str, str] = {
     "o_fellowship": "Mutual aid fellowship",
     "o_service": "Support service",
     "o_helpline": "Helpline",
+    # volunteers and admins (bot/volunteering.py)
+    "v_refused": "Sorry, that isn't something I can do for you. If you help run a group, "
+                 "ask an admin for an invite code, then send /volunteer CODE.",
+    "v_volunteer_usage": "Send /volunteer followed by your invite code, like "
+                         "/volunteer K7QM-3XPA.",
+    "v_invite_bad": "Sorry, that code didn't work. It may be mistyped, used already or "
+                    "out of date. Ask for a new one.",
+    "v_welcome": "Welcome! You can now keep {org}'s listings up to date. Send /mylistings "
+                 "to see them, /edit to change one, /verify to confirm one is still right.",
+    "v_mylistings": "Your listings:",
+    "v_no_listings": "There are no listings for you to look after yet. /addgroup adds one.",
+    "v_stale_mark": "(not checked for a while - /verify)",
+    "v_paused_mark": "(paused)",
+    "v_pick": "Which listing?",
+    "v_which_field": "What would you like to change about {name}?",
+    "v_type_value": "Type the new {field}. For example: {example}\n"
+                    "(Send - to remove it.)",
+    "v_try_again": "Please try again, or tap Cancel.",
+    "v_empty": "That was empty. Please type it.",
+    "v_pause_note": "Pausing {name}. Want to add a short note, like \"closed over "
+                    "Christmas\"? Type it, or tap No note.",
+    "v_preview": "{name}\n{field}: {before} → {after}\nSave this change?",
+    "v_applied": "Saved. {name} is up to date.",
+    "v_pending": "Thanks! An admin will check the change soon, and I'll tell you when "
+                 "it's live.",
+    "v_conflict": "Someone else changed {name} while you were editing, so I didn't save "
+                  "yours. It now says: {now}\nSend /edit to try again.",
+    "v_verified": "Thanks for checking {name}. I've marked it as checked today.",
+    "v_history": "Changes to {name}, newest first:",
+    "v_nothing_to_undo": "You have no change to undo.",
+    "v_undone": "Done: your last change is undone.",
+    "v_undo_conflict": "I can't undo that: someone has changed the same thing since.",
+    "v_cancelled": "OK, cancelled. Nothing was changed.",
+    "v_addgroup_admin": "As an admin, first join the organisation with an invite "
+                        "(/invite ORG, then /volunteer CODE) to add groups to it.",
+    "v_add_which_org": "Which organisation is the new group part of?",
+    "v_add_name": "What's the group called?",
+    "v_add_schedule": "Which day does it meet? For example \"Tuesdays\", \"every other "
+                      "Thursday\", \"2nd Monday\", or \"by appointment\".",
+    "v_add_times": "What time? For example 19:30-21:00.",
+    "v_add_attendance": "How do people join?",
+    "v_add_where": "What's the postcode of the venue?",
+    "v_add_where_online": "What's the link to join online?",
+    "v_add_preview": "New group:\n{preview}\nAdd it?",
+    "v_invite": "Invite code for {org}: {code}\nIt works once, for {days} days. The "
+                "volunteer sends /volunteer {code} to me on any platform.",
+    "v_invite_usage": "Send /invite followed by the organisation's id or name.",
+    "v_volunteers_usage": "Send /volunteers followed by the organisation's id or name.",
+    "v_volunteers_none": "{org} has no volunteers yet. /invite makes a code.",
+    "v_volunteers": "Volunteers of {org}:",
+    "v_trusted_mark": "(trusted)",
+    "v_removed": "Volunteer #{n} removed.",
+    "v_now_trusted": "Volunteer #{n} is now trusted: their changes apply at once.",
+    "v_trust_usage": "Send /trust followed by the volunteer's number, like /trust 12.",
+    "v_review_empty": "Nothing waiting for review.",
+    "v_review": "{n} waiting. {name}, from volunteer #{who}:\n{what}",
+    "v_review_edit": "{field}: {before} → {after}",
+    "v_review_pause": "Pause the listing",
+    "v_review_resume": "Open the listing again",
+    "v_review_add": "A new group",
+    "v_reject_reason": "Why not? Type a short reason for the volunteer.",
+    "v_no_reason": "no reason given",
+    "v_approved": "Approved and live.",
+    "v_rejected": "Rejected. I've told the volunteer.",
+    "v_review_conflict": "That listing changed since the request, so I didn't apply it. "
+                         "I've asked the volunteer to try again.",
+    "v_stale": "{n} listings not checked for {days} days:",
+    "v_stale_none": "Every listing has been checked recently.",
+    "v_status_active": "open",
+    "v_status_temporarily_closed": "paused",
+    "v_status_closed": "closed",
+    "v_n_review": "A change to {name} is waiting for review: send /review.",
+    "v_n_approved": "Your change to {name} is live. Thank you!",
+    "v_n_conflict": "Your change to {name} couldn't be applied because the listing "
+                    "changed meanwhile. Please send /edit to try again.",
+    "v_n_rejected": "Your change to {name} wasn't accepted: {reason}",
+    "v_n_report": "Someone reported a problem with {name}. Please check it and send "
+                  "/verify or /edit.",
+    "v_n_stale": "{name} hasn't been checked for a while. Is it still right? Send "
+                 "/verify {slug}, or /edit to change it.",
+    "v_f_name": "Name",
+    "v_f_schedule": "Days",
+    "v_f_times": "Times",
+    "v_f_venue": "Venue",
+    "v_f_address": "Address",
+    "v_f_postcode": "Postcode",
+    "v_f_phone": "Phone",
+    "v_f_website": "Website",
+    "v_f_join": "Join link",
+    "v_f_description": "Description",
+    "v_f_notes": "Notes",
+    "v_f_status": "Status",
+    "v_f_attendance": "Joining",
+    "v_b_cancel": "Cancel",
+    "v_b_confirm": "Save",
+    "v_b_no_note": "No note",
+    "v_b_in_person": "In person",
+    "v_b_online": "Online",
+    "v_b_hybrid": "Both",
+    "v_b_approve": "Approve",
+    "v_b_reject": "Reject",
+    "v_b_remove": "Remove #{n}",
+    "v_b_trust": "Trust #{n}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}

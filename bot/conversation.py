@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -22,18 +23,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from bot import storage
+from bot import access, storage
 from bot.catalogue import t
 from bot.crisis import crisis_contacts, detect_crisis
 from bot.storage import PlaceMemo, State
 from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
+from bot.volunteering import Volunteering
 from directory.finder import ListingView, load_views, understand_request, view
 from directory.geography import Gazetteer, GeoResult
 from directory.models import REPORT_REASONS, Listing, ProblemReport
 from directory.schedule import LONDON, Schedule, next_occurrence
-from directory.search import DirectorySearch, Query
+from directory.search import STALE_AFTER, DirectorySearch, Query
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,10 @@ MAX_UNDERSTOOD_CHARS = 1000
 # The need buttons, in order; their payloads are positions ("n0"), never the need itself,
 # because button data travels through the platforms (UK GDPR Art. 9, REFERENCE.md).
 NEED_BUTTONS = ("alcohol", "drugs", "gambling", "family", "mental_health")
+# "online only", "on Zoom": the person wants meetings they can join from anywhere.
+ONLINE_WORDS = re.compile(r"\b(?:online|on-line|zoom|virtual)\b", re.IGNORECASE)
+# National helplines shown with the online meetings when nothing meets nearby.
+HELPLINES_SHOWN = 3
 
 
 class Step(enum.StrEnum):
@@ -102,12 +108,14 @@ def b(key: str, payload: str, **values: object) -> Button:
 class Conversation:
     def __init__(self, sessions: sessionmaker, gazetteer: Gazetteer,
                  search: DirectorySearch, config: Config | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 volunteering: Volunteering | None = None) -> None:
         self.sessions = sessions
         self.gazetteer = gazetteer
         self.search = search
         self.config = config or Config()
         self.clock = clock
+        self.volunteering = volunteering or Volunteering(gazetteer)
 
     # -- entry point --------------------------------------------------------------
 
@@ -128,7 +136,9 @@ class Conversation:
         lines = [t(intro)]
         lines += [f"• {c.name}: {c.how}" for c in crisis_contacts()]
         lines.append(t("crisis_outro"))
-        return Reply("\n".join(lines), ((b("b_carry_on", "restart"),),), crisis=True)
+        # "Find support" carries on where the person was: a crisis message never
+        # touches the stored state, and this button does not wipe it either.
+        return Reply("\n".join(lines), ((b("b_carry_on", "resume"),),), crisis=True)
 
     def _handle_stored(self, msg: Incoming) -> list[Reply]:
         now = self.clock()
@@ -138,6 +148,7 @@ class Conversation:
             self._dispatch(turn)
             if turn.erase:
                 storage.forget(session, msg.ref.key)
+                access.forget(session, msg.ref.platform, msg.ref.user_id)
             else:
                 storage.save(session, msg.ref.key, turn.state, now, self.config.ttl)
             session.commit()
@@ -153,16 +164,29 @@ class Conversation:
             if handler is not None:
                 handler(self, turn, arg.strip())
                 return
+            if command in self.volunteering.commands:
+                self.volunteering.commands[command](turn, arg.strip())
+                return
         if msg.payload == "restart":
             self._restart(turn, greet=False)
             return
+        if msg.payload == "resume":
+            self._resume(turn)
+            return
         if msg.location is not None:
             loc = msg.location
+            if not _valid_location(loc.latitude, loc.longitude):
+                self._ask_place(turn, "location_invalid")
+                return
             near = self.gazetteer.nearest_place(loc.latitude, loc.longitude)
             label = near.name if near else "you"
             turn.state.place = _coarse(label, loc.latitude, loc.longitude)
             turn.state.online_only = False
             self._show_results(turn, fresh=True)
+            return
+        if turn.state.step in self.volunteering.steps:
+            # A volunteer's guided flow: what they type is a value, not a search.
+            self.volunteering.steps[turn.state.step](turn)
             return
         if msg.text is not None and len(msg.text) > MAX_UNDERSTOOD_CHARS:
             turn.say(t("too_long"))
@@ -177,6 +201,9 @@ class Conversation:
     # -- global commands ----------------------------------------------------------
 
     def _cmd_start(self, turn: Turn, arg: str) -> None:
+        if arg.startswith("volunteer-"):  # an invite's deep link
+            self.volunteering.cmd_volunteer(turn, arg)
+            return
         self._restart(turn, greet=True, quiet=bool(arg))
         if arg:
             # A deep link such as /start leeds: search from the words given.
@@ -201,6 +228,24 @@ class Conversation:
         turn.state = State()
         turn.say(t("cancelled"))
 
+    def _resume(self, turn: Turn) -> None:
+        """Carry on after the crisis reply: ask the current step's question again."""
+        state = turn.state
+        if state.step == Step.CONFIRM_FORGET:  # not the moment to ask about deleting
+            state.step = _step_reached(state)
+        step = state.step
+        if step in (Step.RESULTS, Step.DETAILS, Step.REPORT):
+            self._show_results(turn)
+        elif step == Step.CHOOSE_PLACE and state.choices:
+            turn.say(t("place_which"), self._choice_buttons(turn))
+        elif step in (Step.PLACE, Step.CHOOSE_PLACE):
+            self._ask_place(turn)
+        elif step == Step.NEEDS:
+            self._ask_needs(turn)
+        else:
+            state.step = Step.NEW
+            self.step_new(turn)
+
     def _restart(self, turn: Turn, greet: bool, quiet: bool = False) -> None:
         turn.state = State(step=Step.NEEDS)
         if greet:
@@ -213,11 +258,15 @@ class Conversation:
     def _understood(self, turn: Turn) -> bool:
         """Act on words that say what and/or where; False if they said neither."""
         req = understand_request(turn.text, self.gazetteer)
-        if not req.needs and req.place is None:
+        online = req.place is None and ONLINE_WORDS.search(turn.text) is not None
+        if not req.needs and req.place is None and not online:
             return False
         state = turn.state
+        state.today_only = False  # new words, a new search: no filter left from before
         if req.needs:
             state.needs = sorted(req.needs)
+        if online:
+            state.online_only = True
         if req.place is not None and not self._take_place(turn, req.place):
             return True
         if state.place is None and not state.online_only:
@@ -266,9 +315,9 @@ class Conversation:
         turn.state.step = Step.NEEDS
         turn.say(t("ask_needs"), _need_buttons())
 
-    def _ask_place(self, turn: Turn) -> None:
+    def _ask_place(self, turn: Turn, key: str = "ask_place") -> None:
         turn.state.step = Step.PLACE
-        turn.say(t("ask_place"), ((b("b_online", "online"),),), request_location=True)
+        turn.say(t(key), ((b("b_online", "online"),),), request_location=True)
 
     def step_new(self, turn: Turn) -> None:
         turn.say(t("greeting"))
@@ -278,9 +327,8 @@ class Conversation:
         payload = turn.msg.payload or ""
         if payload == "n*":
             turn.state.needs = []
-        elif payload.startswith("n") and payload[1:].isdigit() and \
-                int(payload[1:]) < len(NEED_BUTTONS):
-            turn.state.needs = [NEED_BUTTONS[int(payload[1:])]]
+        elif (i := _index(payload, "n", len(NEED_BUTTONS))) is not None:
+            turn.state.needs = [NEED_BUTTONS[i]]
         elif payload == "online":
             turn.state.online_only = True
             self._show_results(turn, fresh=True)
@@ -299,14 +347,12 @@ class Conversation:
             turn.state.online_only = True
             self._show_results(turn, fresh=True)
             return
-        if payload.startswith("c") and payload[1:].isdigit():
-            i = int(payload[1:])
-            if i < len(turn.state.choices):
-                turn.state.place = turn.state.choices[i]
-                turn.state.choices = []
-                turn.state.online_only = False
-                self._show_results(turn, fresh=True)
-                return
+        if (i := _index(payload, "c", len(turn.state.choices))) is not None:
+            turn.state.place = turn.state.choices[i]
+            turn.state.choices = []
+            turn.state.online_only = False
+            self._show_results(turn, fresh=True)
+            return
         if turn.text and not payload:
             # Not spotted inside a sentence: try the whole message as a place name.
             if self._take_place(turn, self.gazetteer.resolve(turn.text)):
@@ -316,12 +362,10 @@ class Conversation:
 
     def step_results(self, turn: Turn) -> None:
         state, payload = turn.state, turn.msg.payload or ""
-        if payload.startswith("d") and payload[1:].isdigit():
-            i = int(payload[1:])
-            if i < len(state.results):
-                self._show_details(turn, state.results[i])
-                return
-        elif payload == "more":
+        if (i := _index(payload, "d", len(state.results))) is not None:
+            self._show_details(turn, state.results[i])
+            return
+        if payload == "more":
             state.offset += PAGE
             self._show_results(turn)
             return
@@ -354,15 +398,16 @@ class Conversation:
     def step_report(self, turn: Turn) -> None:
         payload = turn.msg.payload or ""
         listing = turn.state.listing
-        if payload.startswith("r") and payload[1:].isdigit() and listing is not None:
-            i = int(payload[1:])
-            if i < len(REPORT_REASONS) and turn.session.get(Listing, listing) is not None:
-                turn.session.add(ProblemReport(listing_id=listing, reason=REPORT_REASONS[i],
-                                               created_at=turn.now))
-                turn.state.step = Step.DETAILS
-                turn.say(t("report_thanks"), ((b("b_back", "back"),
-                                               b("b_restart", "restart")),))
-                return
+        i = _index(payload, "r", len(REPORT_REASONS))
+        row = turn.session.get(Listing, listing) if listing is not None else None
+        if i is not None and row is not None:
+            turn.session.add(ProblemReport(listing_id=row.id, reason=REPORT_REASONS[i],
+                                           created_at=turn.now))
+            self.volunteering.report_filed(turn.session, row, turn.now)
+            turn.state.step = Step.DETAILS
+            turn.say(t("report_thanks"), ((b("b_back", "back"),
+                                           b("b_restart", "restart")),))
+            return
         self.step_results(turn)
 
     def step_confirm_forget(self, turn: Turn) -> None:
@@ -371,9 +416,10 @@ class Conversation:
             turn.state = State()
             turn.say(t("forgotten"))
             return
-        turn.state = State()
+        # Kept means kept: carry on from what the state says the person had got to.
+        turn.state.step = _step_reached(turn.state)
         turn.say(t("forget_kept"))
-        self._ask_needs(turn)
+        self._resume(turn)
 
     # -- results and details ------------------------------------------------------
 
@@ -383,7 +429,12 @@ class Conversation:
         if state.place is not None and not state.online_only:
             q.latitude, q.longitude = state.place.latitude, state.place.longitude
         if state.today_only:
-            q.day = self.clock().astimezone(LONDON).weekday()
+            # Meetings still to come (or under way) before midnight in the UK; a weekday
+            # filter would also list this morning's meeting and next month's.
+            local = self.clock().astimezone(LONDON)
+            midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(),
+                                        LONDON)
+            q.within_hours = (midnight - local).total_seconds() / 3600
         return q
 
     def _show_results(self, turn: Turn, fresh: bool = False) -> None:
@@ -399,6 +450,7 @@ class Conversation:
             return
         views = load_views(turn.session, results.hits)
         state.results = [v.id for v in views]
+        outro: list[str] = []
         if not views:
             national = self.search.search(turn.session, Query(limit=PAGE), turn.now)
             views = load_views(turn.session, national.hits)
@@ -407,6 +459,8 @@ class Conversation:
         elif results.online_fallback and state.place is not None:
             intro = t("results_nothing_near", radius=int(self.config.radius_km),
                       place=state.place.label)
+            if not state.offset:
+                outro = self._helpline_lines(turn)
         elif state.online_only:
             intro = t("results_intro_online")
         elif state.place is not None:
@@ -414,9 +468,21 @@ class Conversation:
         else:
             intro = t("results_intro_anywhere")
         lines = [intro] + [self._result_line(n, v, turn.now)
-                           for n, v in enumerate(views, state.offset + 1)]
+                           for n, v in enumerate(views, state.offset + 1)] + outro
         turn.say("\n".join(lines), self._results_buttons(turn, more=results.more,
                                                          count=len(views)))
+
+    def _helpline_lines(self, turn: Turn) -> list[str]:
+        """National phone lines for the needs asked about, for when nothing is near."""
+        q = Query(needs=frozenset(turn.state.needs), limit=50)
+        hits = [h for h in self.search.search(turn.session, q, turn.now).hits
+                if not h.online and h.distance_km is None]
+        views = [v for v in load_views(turn.session, hits)
+                 if v.attendance == "phone" and v.phone][:HELPLINES_SHOWN]
+        if not views:
+            return []
+        return [t("results_helplines")] + [t("helpline_line", name=v.name, phone=v.phone)
+                                           for v in views]
 
     def _results_buttons(self, turn: Turn, more: bool, count: int = 0
                          ) -> tuple[tuple[Button, ...], ...]:
@@ -454,7 +520,7 @@ class Conversation:
         return line
 
     def _show_details(self, turn: Turn, listing_id: int) -> None:
-        row = turn.session.get(Listing, listing_id)
+        row = turn.session.get(Listing, listing_id, options=[joinedload(Listing.organisation)])
         if row is None or row.status == "closed":
             self._show_results(turn)
             return
@@ -492,7 +558,7 @@ class Conversation:
         if v.accessibility:
             lines.append(t("details_access", access=", ".join(a.replace("_", " ")
                                                               for a in v.accessibility)))
-        if v.last_verified and not v.stale:
+        if v.last_verified and turn.now - v.last_verified <= STALE_AFTER:
             lines.append(t("details_checked", date=v.last_verified.strftime("%d %b %Y")))
         else:
             lines.append(t("details_not_checked"))
@@ -526,6 +592,30 @@ COMMANDS: dict[str, Callable[[Conversation, Turn, str], None]] = {
 def _need_buttons() -> tuple[tuple[Button, ...], ...]:
     needs = [b(f"b_{code}", f"n{i}") for i, code in enumerate(NEED_BUTTONS)]
     return (tuple(needs[:3]), tuple(needs[3:]), (b("b_anything", "n*"),))
+
+
+def _step_reached(state: State) -> Step:
+    """Where someone was, judged from what they had told us (for after /forget)."""
+    if state.place is not None or state.online_only:
+        return Step.RESULTS
+    return Step.PLACE if state.needs else Step.NEEDS
+
+
+def _index(payload: str, prefix: str, size: int) -> int | None:
+    """The position in a payload such as "d3", if it is one below `size`."""
+    m = re.fullmatch(re.escape(prefix) + r"([0-9]{1,3})", payload)
+    if m is None or int(m[1]) >= size:
+        return None
+    return int(m[1])
+
+
+def _valid_location(lat: object, lon: object) -> bool:
+    """A shared location we can search near: finite numbers on the globe."""
+    try:
+        la, lo = float(lat), float(lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return math.isfinite(la) and math.isfinite(lo) and abs(la) <= 90 and abs(lo) <= 180
 
 
 def _coarse(label: str, lat: float, lon: float) -> PlaceMemo:

@@ -20,7 +20,7 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16), index=True)
-    chat_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))  # delivered as a direct message
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
@@ -29,9 +29,9 @@ class Notification(Base):
 
 def enqueue(session: Session, targets: list[tuple[str, str]], text: str,
             now: datetime) -> int:
-    """One row per (platform, chat id); the same chat gets one copy."""
-    for platform, chat_id in dict.fromkeys(targets):
-        session.add(Notification(platform=platform, chat_id=chat_id, text=text,
+    """One row per (platform, user id); the same person's account gets one copy."""
+    for platform, user_id in dict.fromkeys(targets):
+        session.add(Notification(platform=platform, user_id=user_id, text=text,
                                  created_at=now, attempts=0))
     return len(dict.fromkeys(targets))
 
@@ -47,8 +47,8 @@ def claim(session: Session, platform: str, limit: int = 50) -> list[Notification
     return list(session.scalars(q))
 
 
-def for_chat(session: Session, platform: str, chat_id: str) -> list[Notification]:
+def for_user(session: Session, platform: str, user_id: str) -> list[Notification]:
     return list(session.scalars(
         select(Notification).where(Notification.platform == platform,
-                                   Notification.chat_id == chat_id)
+                                   Notification.user_id == user_id)
         .order_by(Notification.id)))

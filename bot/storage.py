@@ -13,7 +13,18 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import JSON, Boolean, DateTime, String, delete, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    String,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -67,6 +78,9 @@ class State:
     results: list[int] = field(default_factory=list)  # listing ids shown, in order
     choices: list[PlaceMemo] = field(default_factory=list)  # an ambiguous place's options
     listing: int | None = None  # the listing whose details are open
+    # A volunteer's guided flow (bot/volunteering.py): ids and the field being edited;
+    # for /addgroup, the new group's values. Never a person seeking help's words.
+    flow: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -81,14 +95,24 @@ class State:
                    choices=[PlaceMemo(**c) for c in choices], **known)
 
 
-# load and save run on every message: they are single Core statements (a select; an
-# insert-or-update), without the ORM's identity map and unit of work, which cost more
-# than the statements themselves (benchmarks/conversation.py).
-_LOAD = select(ConversationRow.state, ConversationRow.expires_at)
+# load and save run on every message, so each is one statement prepared once: a select,
+# and an insert-or-update (the same ON CONFLICT syntax on PostgreSQL and SQLite). Built
+# per call, or through the ORM's identity map and unit of work, they cost several times
+# more than the database work itself (benchmarks/conversation.py).
+_LOAD = text("SELECT state, expires_at FROM conversation WHERE key_hash = :h").columns(
+    state=JSON, expires_at=DateTime(timezone=True))
+_SAVE = text(
+    "INSERT INTO conversation (key_hash, state, expires_at, active) "
+    "VALUES (:h, :state, :expires, :active) "
+    "ON CONFLICT (key_hash) DO UPDATE SET state = excluded.state, "
+    "expires_at = excluded.expires_at, active = excluded.active"
+).bindparams(bindparam("state", type_=JSON), bindparam("expires", type_=DateTime(timezone=True)),
+             bindparam("active", type_=Boolean))
+_UPSERT_DIALECTS = ("postgresql", "sqlite")
 
 
 def load(session: Session, key: str, now: datetime) -> State:
-    row = session.execute(_LOAD.where(ConversationRow.key_hash == key_hash(key))).first()
+    row = session.execute(_LOAD, {"h": key_hash(key)}).first()
     if row is None:
         return State()
     data, expires = row
@@ -101,15 +125,8 @@ def load(session: Session, key: str, now: datetime) -> State:
 def save(session: Session, key: str, state: State, now: datetime, ttl: timedelta) -> None:
     h = key_hash(key)
     data = json.loads(json.dumps(state.to_json()))
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        make = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = make(ConversationRow).values(key_hash=h, state=data, expires_at=now + ttl,
-                                            active=True)
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=[ConversationRow.key_hash],
-            set_={"state": stmt.excluded.state, "expires_at": stmt.excluded.expires_at,
-                  "active": True}))
+    if session.get_bind().dialect.name in _UPSERT_DIALECTS:
+        session.execute(_SAVE, {"h": h, "state": data, "expires": now + ttl, "active": True})
         return
     row = session.get(ConversationRow, h)  # pragma: no cover - other backends
     if row is None:

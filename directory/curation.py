@@ -41,12 +41,15 @@ class ChangeRequest(Base):
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for k, v in values.items():
+        if isinstance(v, datetime) and v.tzinfo is None:
+            v = v.replace(tzinfo=UTC)  # SQLite hands back naive datetimes; all are UTC
         out[k] = v.isoformat() if isinstance(v, datetime | date | time) else v
     return out
 
 
 _TIME_COLUMNS = {"start_time", "end_time"}
 _DATE_COLUMNS = {"anchor_date"}
+_DATETIME_COLUMNS = {"last_verified_at", "stale_reminded_at"}
 
 
 def typed(values: dict[str, Any]) -> dict[str, Any]:
@@ -56,6 +59,8 @@ def typed(values: dict[str, Any]) -> dict[str, Any]:
             v = time.fromisoformat(v)
         elif isinstance(v, str) and k in _DATE_COLUMNS:
             v = date.fromisoformat(v)
+        elif isinstance(v, str) and k in _DATETIME_COLUMNS:
+            v = aware(datetime.fromisoformat(v))
         out[k] = v
     return out
 
@@ -139,10 +144,12 @@ def verify(session: Session, listing: Listing, actor: str, now: datetime) -> Non
 
 
 def last_revision_by(session: Session, actor: str) -> Revision | None:
-    return session.scalar(
-        select(Revision).where(Revision.actor == actor, Revision.entity == "listing",
-                               Revision.action != "undo")
+    """The actor's last change, if it is not itself an undo: /undo goes back one step,
+    never further, so nobody unwinds a listing's history by repeating it."""
+    last = session.scalar(
+        select(Revision).where(Revision.actor == actor, Revision.entity == "listing")
         .order_by(Revision.id.desc()).limit(1))
+    return None if last is None or last.action == "undo" else last
 
 
 def undo(session: Session, revision: Revision, actor: str) -> Outcome:

@@ -21,7 +21,11 @@ MIGRATION_LOCK_ID = 7_231_904
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
-    """An engine for an SQLAlchemy URL; a SQLite file's folder is created if missing."""
+    """An engine for an SQLAlchemy URL; a SQLite file's folder is created if missing.
+
+    hide_parameters: SQL logging and error messages never show the values bound to a
+    statement, which can be platform ids or what someone typed (privacy rule 2)."""
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

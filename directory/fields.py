@@ -126,7 +126,8 @@ def parse_schedule(value: str, today: date | None = None) -> dict[str, Any]:
     if not days:
         raise Invalid("I couldn't find a day in that. Try \"Mondays\", \"every other "
                       "Tuesday\", \"2nd Monday\" or \"last Friday\".")
-    weeks = sorted({ORDINAL_WORDS[w] for w in words if w in ORDINAL_WORDS}, key=abs)
+    weeks = sorted({ORDINAL_WORDS[w] for w in words if w in ORDINAL_WORDS},
+                   key=lambda w: (w < 0, w))  # 1st, 2nd, ..., last
     if weeks:
         return {"schedule_kind": "monthly", "days": days, "month_weeks": weeks,
                 "anchor_date": None}
@@ -159,7 +160,7 @@ FIELDS: tuple[Field, ...] = (
     Field("join", "Online join link", "https://zoom.us/j/123", _web("online_url"),
           ("online_url",)),
     Field("description", "Description", "A friendly peer group...",
-          _text("description", 2000), ("description",)),
+          _text("description", 1000), ("description",)),
     Field("notes", "Notes", "Ring the side door bell", _text("notes", 1000), ("notes",)),
 )
 BY_KEY = {f.key: f for f in FIELDS}

@@ -22,6 +22,8 @@ def now() -> datetime:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # SQLite hands back naive datetimes; all are UTC
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     return value

@@ -79,7 +79,8 @@ def describe(s: Schedule) -> str:
     if s.kind == "fortnightly":
         days = "Every other " + " and ".join(DAY_NAMES[d] for d in sorted(s.days))
     elif s.kind == "monthly":
-        weeks = " and ".join(ORDINALS.get(w, str(w)) for w in sorted(s.month_weeks, key=abs))
+        order = sorted(s.month_weeks, key=lambda w: (w < 0, w))  # 1st, 2nd, ..., last
+        weeks = " and ".join(ORDINALS.get(w, str(w)) for w in order)
         days = f"{weeks} " + " and ".join(DAY_NAMES[d] for d in sorted(s.days)) + " of the month"
     if s.start:
         days += ", " + s.start.strftime("%H:%M")

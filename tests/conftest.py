@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from directory.db import make_engine, session_factory, upgrade
 from directory.models import Base
 
+pytest_plugins = ["dialogue"]  # tests/dialogue.py: the `chat` fixture for dialogue tests
+
 PG_URL = os.environ.get(
     "RC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

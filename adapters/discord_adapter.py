@@ -1,0 +1,716 @@
+"""Discord (discord.py 2.x): the whole conversation in direct messages; in servers, slash
+commands answered ephemerally, so nobody else ever sees what someone asked for.
+
+- Direct messages: every message goes to the conversation; replies come back as messages
+  with buttons, a select menu for lists of choices, and place cards as embeds.
+- Servers: /find (optional need and place), /help, /crisis, /privacy, /forget. Answers
+  are ephemeral (only the person sees them) and carry a "Continue in DMs" button that
+  copies the answer into a direct message. Ordinary server messages are not even
+  received (no guild message intent) and would be ignored.
+- Components survive restarts: a button's custom_id is "rc:" plus the conversation's
+  short payload, and `DynamicItem` classes registered on the client match it by regex,
+  so a button on a message sent before a restart still works (state is in the database).
+- Every send uses `AllowedMentions.none()`; text is split under 2000 characters at line
+  boundaries; reply text is markdown-escaped, so listing text cannot hide links.
+- Interactions are always deferred first (Discord allows 3 seconds), then answered with
+  follow-ups. discord.py handles 429s; nothing here sends in parallel bursts. A person
+  whose DMs are closed (403, code 50007) is marked unreachable and not retried until they
+  write again.
+- Logs carry `ref.log_id`, never message text or Discord ids.
+- Discord cannot share a location: a reply's request for one is left out (the same
+  question always accepts a town or postcode).
+- `send` is for people who opted in (reminders, replies to their own requests): Discord's
+  anti-spam (error 40003) stops bots that DM many people who never wrote to them.
+
+One conversation per person: DMs and server commands share it (both are private to that
+person), which is what lets "Continue in DMs" carry on where the server answer left off.
+
+The client is used by composition (no subclass): `start` does what `Client.start` does,
+login then connect, with our set-up in between, which is what `setup_hook` is for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands, ui
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from adapters.settings import Settings
+from bot import storage
+from bot.catalogue import t
+from bot.conversation import NEED_BUTTONS
+from bot.crisis import crisis_contacts
+from bot.types import Button, ConversationRef, Handler, Incoming, PlaceCard, Reply
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+# Discord's limits (../shared/REFERENCE.md).
+MAX_CHARS = 2000
+MAX_ROWS = 5
+MAX_PER_ROW = 5
+MAX_OPTIONS = 25
+MAX_LABEL = 80
+MAX_OPTION_LABEL = 100
+UNREACHABLE = 50007  # "Cannot send messages to this user": DMs closed, or blocked
+# More choices than this in one list become a select menu instead of buttons.
+SELECT_AFTER = 4
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+# custom_ids: "rc:" + payload for buttons (at most 3 + 64 characters, under Discord's 100),
+# one select menu whose option values are payloads, and the "Continue in DMs" button.
+PAYLOAD = r"[A-Za-z0-9_*.:-]{1,64}"
+PAYLOAD_RE = re.compile(PAYLOAD)
+BUTTON_ID = "rc:{payload}"
+BUTTON_TEMPLATE = rf"rc:(?P<payload>{PAYLOAD})"
+SELECT_ID = "rc-pick"
+DM_ID = "rc-dm"
+# Payloads that pick one item from a list (needs n0.., places c0.., report reasons r0..):
+# the conversation's payload scheme (bot/conversation.py). Long lists of these become a
+# select menu; other buttons stay buttons.
+CHOICE_RE = re.compile(r"[ncr](?:\d{1,2}|\*)")
+_DM_MARK = "\x00dm"  # stands for the "Continue in DMs" button while laying out
+
+# Custom client events the dynamic items raise; the adapter listens for them.
+PAYLOAD_EVENT = "recovery_payload"
+DM_EVENT = "recovery_dm"
+
+# Discord-only words. They belong in bot/catalogue.py (for translation) once it has room
+# for platform wording; kept here so this adapter needs no change to the core.
+TEXT = {
+    "dm_button": "Continue in DMs",
+    "dm_open": "Open our DMs",
+    "dm_sent": "I've sent this to your direct messages, where we can carry on privately.",
+    "dm_closed": "I can't send you a direct message: your settings don't allow it. To carry "
+                 "on privately, allow direct messages from this server's members (Privacy "
+                 "Settings), then press the button again. You can also keep using my "
+                 "commands here: only you see my answers.",
+    "choose": "Choose one…",
+    "map": "Map",
+    "cmd_find": "Find recovery groups and support near you (only you see the answer)",
+    "opt_need": "What you'd like support with",
+    "opt_place": "A town or postcode",
+    "cmd_help": "What I can do",
+    "cmd_crisis": "Urgent help, right now",
+    "cmd_privacy": "What I keep about you, and for how long",
+    "cmd_forget": "Delete everything I hold about you",
+}
+
+
+# -- components that survive restarts ----------------------------------------------------
+
+class PayloadButton(ui.DynamicItem[ui.Button], template=BUTTON_TEMPLATE):
+    """A button carrying one of the conversation's payloads. Matched by regex, so any
+    such button works whenever it is pressed, whichever process sent it."""
+
+    def __init__(self, payload: str, label: str = "",
+                 style: discord.ButtonStyle = discord.ButtonStyle.secondary) -> None:
+        super().__init__(ui.Button(label=(label or payload)[:MAX_LABEL], style=style,
+                                   custom_id=BUTTON_ID.format(payload=payload)))
+        self.payload = payload
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
+                             match: re.Match[str], /) -> PayloadButton:
+        return cls(match["payload"], getattr(item, "label", None) or "")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        interaction.client.dispatch(PAYLOAD_EVENT, interaction, self.payload)
+
+
+class PayloadSelect(ui.DynamicItem[ui.Select], template=SELECT_ID):
+    """A select menu whose option values are payloads."""
+
+    def __init__(self, options: Sequence[discord.SelectOption]) -> None:
+        super().__init__(ui.Select(custom_id=SELECT_ID, placeholder=TEXT["choose"],
+                                   min_values=1, max_values=1, options=list(options)))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
+                             match: re.Match[str], /) -> PayloadSelect:
+        return cls(getattr(item, "options", None) or [])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        values = self.item.values
+        if values and PAYLOAD_RE.fullmatch(values[0]):
+            interaction.client.dispatch(PAYLOAD_EVENT, interaction, values[0])
+
+
+class ContinueInDms(ui.DynamicItem[ui.Button], template=DM_ID):
+    """On a server answer: copy that answer into a direct message."""
+
+    def __init__(self) -> None:
+        super().__init__(ui.Button(label=TEXT["dm_button"], style=discord.ButtonStyle.primary,
+                                   custom_id=DM_ID))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: ui.Item[Any],
+                             match: re.Match[str], /) -> ContinueInDms:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        interaction.client.dispatch(DM_EVENT, interaction)
+
+
+DYNAMIC_ITEMS = (PayloadButton, PayloadSelect, ContinueInDms)
+
+
+# -- rendering (pure, testable) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    """One action row: buttons, or one select menu holding these buttons as options."""
+
+    buttons: tuple[Button, ...]
+    select: bool = False
+
+
+def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Split at line boundaries into pieces of at most `limit` characters; a single line
+    longer than that is split at spaces (or, failing that, anywhere)."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit + 1)
+            cut = cut if cut > 0 else limit
+            head, line = line[:cut], line[cut:].lstrip(" ")
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+        if not current:
+            current = line
+        elif len(current) + 1 + len(line) <= limit:
+            current += "\n" + line
+        else:
+            pieces.append(current)
+            current = line
+    pieces.append(current)
+    return [p for p in pieces if p.strip()] or [""]
+
+
+def layout(rows: Sequence[Sequence[Button]], *, dm_button: bool = False) -> list[Row]:
+    """Discord rows for a reply's buttons: at most 5 rows of 5, long choice lists as a
+    select menu, unusable or repeated payloads dropped, the DM button last."""
+    seen: set[str] = set()
+    usable: list[tuple[Button, ...]] = []
+    for row in rows:
+        kept = []
+        for b in row:
+            if not PAYLOAD_RE.fullmatch(b.payload) or b.payload in seen:
+                log.warning("button left out", extra={"reason": "payload unusable or repeated"})
+                continue
+            seen.add(b.payload)
+            kept.append(b)
+        if kept:
+            usable.append(tuple(kept))
+
+    def is_choice(row: tuple[Button, ...]) -> bool:
+        return all(CHOICE_RE.fullmatch(b.payload) for b in row)
+
+    choices = [b for row in usable if is_choice(row) for b in row]
+    as_select = SELECT_AFTER < len(choices) <= MAX_OPTIONS
+    out: list[Row] = []
+    for row in usable:
+        if as_select and is_choice(row):
+            if not any(r.select for r in out):
+                out.append(Row(tuple(choices), select=True))
+            continue
+        out += [Row(row[i:i + MAX_PER_ROW]) for i in range(0, len(row), MAX_PER_ROW)]
+    extra = (Button(TEXT["dm_button"], _DM_MARK),) if dm_button else ()
+    if extra:
+        out.append(Row(extra))
+    if len(out) <= MAX_ROWS:
+        return out
+    # Too many rows: keep selects, pack the buttons densely, never lose the DM button.
+    selects = [r for r in out if r.select][:MAX_ROWS - 1]
+    buttons = [b for r in out if not r.select for b in r.buttons if b.payload != _DM_MARK]
+    room = (MAX_ROWS - len(selects)) * MAX_PER_ROW - len(extra)
+    if len(buttons) > room:
+        log.warning("buttons left out", extra={"count": len(buttons) - room})
+    packed = buttons[:room] + list(extra)
+    return selects + [Row(tuple(packed[i:i + MAX_PER_ROW]))
+                      for i in range(0, len(packed), MAX_PER_ROW)]
+
+
+def card_embed(card: PlaceCard) -> discord.Embed:
+    """A place card: the name links to the OpenStreetMap pin."""
+    embed = discord.Embed(title=card.title[:256], url=card.map_url,
+                          description=discord.utils.escape_markdown(card.address)[:4096]
+                          or None)
+    embed.add_field(name=TEXT["map"], value=f"[OpenStreetMap]({card.map_url})", inline=False)
+    embed.set_footer(text="© OpenStreetMap contributors")
+    return embed
+
+
+def build_view(rows: Sequence[Row]) -> ui.View | None:
+    """A view of dynamic items only: discord.py keeps nothing per message for it."""
+    if not rows:
+        return None
+    view = ui.View(timeout=None)
+    for index, row in enumerate(rows):
+        if row.select:
+            options = [discord.SelectOption(label=b.label[:MAX_OPTION_LABEL], value=b.payload)
+                       for b in row.buttons]
+            item: ui.Item[Any] = PayloadSelect(options)
+            item.row = index
+            view.add_item(item)
+            continue
+        for b in row.buttons:
+            item = ContinueInDms() if b.payload == _DM_MARK else PayloadButton(b.payload,
+                                                                               b.label)
+            item.row = index
+            view.add_item(item)
+    return view
+
+
+@dataclass
+class Part:
+    """One Discord message."""
+
+    content: str
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: ui.View | None = None
+
+
+def render(reply: Reply, *, dm_button: bool = False) -> list[Part]:
+    """A reply as Discord messages: text in pieces under 2000 characters, the embed and
+    the components on the last piece."""
+    pieces = split_text(discord.utils.escape_markdown(reply.text))
+    embeds = [card_embed(reply.card)] if reply.card else []
+    view = build_view(layout(reply.buttons, dm_button=dm_button))
+    parts = [Part(p) for p in pieces[:-1]]
+    parts.append(Part(pieces[-1], embeds, view))
+    return [p for p in parts if p.content or p.embeds or p.view]
+
+
+def copy_view(message: discord.Message) -> ui.View | None:
+    """The components of one of our messages, rebuilt without the DM button."""
+    view = ui.View(timeout=None)
+    for index, action_row in enumerate(message.components):
+        for child in getattr(action_row, "children", ()):
+            custom_id = getattr(child, "custom_id", None)
+            item: ui.Item[Any] | None = None
+            if isinstance(child, discord.Button):
+                m = re.fullmatch(BUTTON_TEMPLATE, custom_id or "")
+                if m:
+                    item = PayloadButton(m["payload"], child.label or "", child.style)
+                elif child.url:
+                    item = ui.Button(label=child.label, url=child.url)
+            elif isinstance(child, discord.SelectMenu) and custom_id == SELECT_ID:
+                item = PayloadSelect(child.options)
+            if item is not None:
+                item.row = index
+                view.add_item(item)
+    return view if view.children else None
+
+
+# -- pointing discord.py at another server ---------------------------------------------------
+
+@dataclass
+class _Endpoints:
+    """discord.py keeps its REST base (`Route.BASE`, also used by interaction webhooks) and
+    its gateway (`DiscordWebSocket.DEFAULT_GATEWAY`) as class attributes, so pointing it at a
+    proxy or a local fake is process-wide. This records what was there to put it back."""
+
+    rest: str
+    gateway: yarl.URL
+
+    @classmethod
+    def current(cls) -> _Endpoints:
+        return cls(Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+
+    def install(self) -> None:
+        Route.BASE = self.rest
+        DiscordWebSocket.DEFAULT_GATEWAY = self.gateway
+
+
+Sender = Callable[[Part], Awaitable[None]]
+
+
+class DiscordAdapter:
+    """The Adapter protocol for Discord. `start` runs until `stop`."""
+
+    def __init__(self, token: str, sessions: sessionmaker, *,
+                 api_base_url: str | None = None, gateway_url: str | None = None,
+                 sync_commands: bool = True, guild_ready_timeout: float = 2.0,
+                 drain_seconds: float = 10.0) -> None:
+        if not token:
+            raise ValueError("DISCORD_BOT_TOKEN is not set")
+        self.token = token
+        self.sessions = sessions
+        self.api_base_url = api_base_url.rstrip("/") if api_base_url else None
+        self.gateway_url = gateway_url
+        self.sync_commands = sync_commands
+        self.guild_ready_timeout = guild_ready_timeout
+        self.drain_seconds = drain_seconds
+        self._client: discord.AutoShardedClient | None = None
+        self._tree: app_commands.CommandTree | None = None
+        self._handler: Handler | None = None
+        self._saved_endpoints: _Endpoints | None = None
+        self._installed: _Endpoints | None = None
+        self._ready = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._busy = 0
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = \
+            weakref.WeakValueDictionary()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, sessions: sessionmaker) -> DiscordAdapter:
+        """DISCORD_BOT_TOKEN; DISCORD_API_BASE_URL is a REST base including the API version,
+        like discord.py's default https://discord.com/api/v10; DISCORD_GATEWAY_URL a
+        ws(s):// URL."""
+        return cls(settings.discord_bot_token or "", sessions,
+                   api_base_url=settings.discord_api_base_url,
+                   gateway_url=settings.discord_gateway_url)
+
+    # -- the Adapter protocol -----------------------------------------------------------------
+
+    async def start(self, handler: Handler) -> None:
+        """Log in, sync slash commands, connect, and serve until `stop`. Raises
+        RuntimeError when Discord cannot be reached or refuses the token."""
+        if self._client is not None:
+            raise RuntimeError("The Discord adapter is already running.")
+        self._handler = handler
+        self._ready.clear()
+        client = self._client = self._make_client()
+        self._point_at_endpoints()
+        try:
+            try:
+                await client.login(self.token)
+                await self._prepare(client)
+            except discord.LoginFailure as exc:
+                raise RuntimeError("Discord did not accept the bot token "
+                                   "(DISCORD_BOT_TOKEN).") from exc
+            except discord.HTTPException as exc:
+                raise RuntimeError(f"Discord refused the set-up: {exc}") from exc
+            except (aiohttp.ClientError, OSError) as exc:
+                raise RuntimeError(f"could not reach Discord at {Route.BASE}") from exc
+            try:
+                await client.connect()
+            except discord.DiscordException as exc:
+                raise RuntimeError(f"the Discord gateway closed: {exc}") from exc
+        finally:
+            if not client.is_closed():
+                await client.close()
+            if self._client is client:
+                self._client = None
+                self._release_endpoints()
+
+    async def stop(self) -> None:
+        """Let turns in progress finish (up to `drain_seconds`), then disconnect."""
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), self.drain_seconds)
+            await client.close()
+        self._ready.clear()
+        self._release_endpoints()
+
+    async def send(self, ref: ConversationRef, reply: Reply) -> None:
+        """Send to a person's DMs (broadcasts, reminders). Skipped for someone known to be
+        unreachable; a 403/50007 marks them so."""
+        client = self._client
+        if client is None:
+            raise RuntimeError("not started")
+        if not await asyncio.to_thread(self._is_active, ref):
+            log.info("not sent: unreachable", extra={"conv": ref.log_id})
+            return
+        try:
+            channel = await client.create_dm(discord.Object(int(ref.user_id)))
+        except discord.Forbidden as exc:
+            await self._unreachable(ref, exc)
+            return
+        async with self._turn(ref):
+            await self._deliver(ref, [reply], _channel_sender(channel))
+
+    async def wait_until_ready(self, timeout: float = 30) -> None:
+        await asyncio.wait_for(self._ready.wait(), timeout)
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    def _make_client(self) -> discord.AutoShardedClient:
+        intents = discord.Intents.none()
+        intents.guilds = True  # slash commands and ephemeral answers in servers
+        intents.dm_messages = True  # DMs carry their text without the message content intent
+        client = discord.AutoShardedClient(
+            intents=intents, allowed_mentions=NO_MENTIONS, max_messages=None,
+            member_cache_flags=discord.MemberCacheFlags.none(), chunk_guilds_at_startup=False,
+            guild_ready_timeout=self.guild_ready_timeout)
+        tree = self._tree = app_commands.CommandTree(client)
+        for command in self._commands():
+            tree.add_command(command)
+        client.add_dynamic_items(*DYNAMIC_ITEMS)
+        for listener in (self.on_ready, self.on_message, self.on_recovery_payload,
+                         self.on_recovery_dm):
+            client.event(listener)
+        return client
+
+    def _point_at_endpoints(self) -> None:
+        if not (self.api_base_url or self.gateway_url):
+            return
+        self._saved_endpoints = _Endpoints.current()
+        if self.api_base_url:
+            Route.BASE = self.api_base_url
+        if self.gateway_url:
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+        self._installed = _Endpoints.current()
+
+    def _release_endpoints(self) -> None:
+        """Put discord.py's endpoints back, unless someone else has changed them since."""
+        if self._saved_endpoints is not None and self._installed == _Endpoints.current():
+            self._saved_endpoints.install()
+        self._saved_endpoints = self._installed = None
+
+    async def _prepare(self, client: discord.AutoShardedClient) -> None:
+        """What `setup_hook` would do: runs after login, before the gateway connects."""
+        if self.api_base_url or self.gateway_url:
+            # Fresh connections (and reconnects) go to DEFAULT_GATEWAY once the shard count
+            # is known, so a custom REST base's own gateway, or DISCORD_GATEWAY_URL, is used
+            # every time, never the real Discord's.
+            shards, url, _ = await client.http.get_bot_gateway()
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url or url)
+            client.shard_count = shards
+            self._installed = _Endpoints.current()
+        if self.sync_commands and self._tree is not None:
+            synced = await self._tree.sync()
+            log.info("slash commands synced", extra={"count": len(synced)})
+
+    def _commands(self) -> list[app_commands.Command[Any, Any, Any]]:
+        needs = [app_commands.Choice(name=t(f"b_{code}"), value=code) for code in NEED_BUTTONS]
+
+        @app_commands.command(name="find", description=TEXT["cmd_find"])
+        @app_commands.describe(need=TEXT["opt_need"], place=TEXT["opt_place"])
+        @app_commands.choices(need=needs)
+        async def find(interaction: discord.Interaction, need: str | None = None,
+                       place: app_commands.Range[str, 1, 100] | None = None) -> None:
+            words = " ".join(w for w in ((need or "").replace("_", " "),
+                                         (place or "").strip()) if w)
+            # "/start words" starts afresh and acts on the words, as a deep link does.
+            await self._command(interaction, f"/start {words}".strip())
+
+        def simple(name: str) -> app_commands.Command[Any, Any, Any]:
+            async def callback(interaction: discord.Interaction) -> None:
+                await self._command(interaction, f"/{name}")
+
+            return app_commands.Command(name=name, description=TEXT[f"cmd_{name}"],
+                                        callback=callback)
+
+        return [find] + [simple(n) for n in ("help", "crisis", "privacy", "forget")]
+
+    # -- events -----------------------------------------------------------------------------
+
+    async def on_ready(self) -> None:
+        self._ready.set()
+        log.info("discord ready")
+
+    async def on_message(self, message: discord.Message) -> None:
+        client = self._client
+        if message.guild is not None or message.author.bot or client is None or \
+                (client.user is not None and message.author.id == client.user.id):
+            return  # never read or answer what people say in a server
+        ref = self._ref(message.author)
+        if not await asyncio.to_thread(self._claim, f"m{message.id}"):
+            return
+        async with self._turn(ref):
+            log.info("direct message", extra={"conv": ref.log_id})
+            replies = await self._ask(Incoming(ref, text=message.content))
+            await self._deliver(ref, replies, _channel_sender(message.channel))
+
+    async def on_recovery_payload(self, interaction: discord.Interaction, payload: str) -> None:
+        """A button or a select choice, on any of our messages, from any time."""
+        if not await _defer(interaction):
+            return
+        ref = self._ref(interaction.user)
+        in_server = interaction.guild_id is not None
+        async with self._turn(ref):
+            log.info("component", extra={"conv": ref.log_id, "server": in_server})
+            replies = await self._ask(Incoming(ref, payload=payload))
+            await self._deliver(ref, replies, _followup_sender(interaction, in_server),
+                                dm_button=in_server)
+
+    async def _command(self, interaction: discord.Interaction, text: str) -> None:
+        in_server = interaction.guild_id is not None
+        if not await _defer(interaction, ephemeral=in_server, thinking=True):
+            return
+        ref = self._ref(interaction.user)
+        async with self._turn(ref):
+            log.info("slash command", extra={"conv": ref.log_id, "server": in_server})
+            replies = await self._ask(Incoming(ref, text=text))
+            await self._deliver(ref, replies, _followup_sender(interaction, in_server),
+                                dm_button=in_server)
+
+    async def on_recovery_dm(self, interaction: discord.Interaction) -> None:
+        """"Continue in DMs": copy the server answer it sits on into a direct message."""
+        if not await _defer(interaction):
+            return
+        ref = self._ref(interaction.user)
+        followup = _followup_sender(interaction, True)
+        async with self._turn(ref):
+            try:
+                dm = await interaction.user.create_dm()
+                message = interaction.message
+                view = copy_view(message) if message is not None else None
+                if message is not None and (message.content or message.embeds or view):
+                    await dm.send(content=message.content or None, embeds=message.embeds,
+                                  view=view or discord.utils.MISSING,
+                                  allowed_mentions=NO_MENTIONS)
+                else:
+                    replies = await self._ask(Incoming(ref, text="/start"))
+                    if not await self._deliver(ref, replies, _channel_sender(dm)):
+                        raise _Unreachable
+            except (discord.Forbidden, _Unreachable) as exc:
+                if isinstance(exc, discord.Forbidden):
+                    await self._unreachable(ref, exc)
+                await followup(Part(TEXT["dm_closed"]))
+                return
+            except discord.HTTPException:
+                log.exception("could not open DMs", extra={"conv": ref.log_id})
+                return
+            link = ui.View(timeout=None)
+            link.add_item(ui.Button(label=TEXT["dm_open"], url=dm.jump_url))
+            await followup(Part(TEXT["dm_sent"], view=link))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _ref(user: discord.abc.User) -> ConversationRef:
+        return ConversationRef(PLATFORM, str(user.id), str(user.id))
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, ref: ConversationRef) -> AsyncIterator[None]:
+        """One turn at a time per person, so replies keep their order; `stop` waits for
+        turns in progress."""
+        self._busy += 1
+        self._idle.clear()
+        try:
+            lock = self._locks.get(ref.key)
+            if lock is None:
+                lock = self._locks[ref.key] = asyncio.Lock()
+            async with lock:
+                yield
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()
+
+    async def _ask(self, incoming: Incoming) -> list[Reply]:
+        assert self._handler is not None
+        try:
+            return await self._handler(incoming)
+        except Exception:
+            log.exception("conversation failed", extra={"conv": incoming.ref.log_id})
+            lines = [t("crisis_contacts_only")] + [f"• {c.name}: {c.how}"
+                                                   for c in crisis_contacts()]
+            return [Reply(t("db_down")), Reply("\n".join(lines), crisis=True)]
+
+    async def _deliver(self, ref: ConversationRef, replies: Sequence[Reply], sender: Sender,
+                       *, dm_button: bool = False) -> bool:
+        """Send replies in order; False if the person turned out to be unreachable."""
+        for index, reply in enumerate(replies):
+            last = index == len(replies) - 1
+            for part in render(reply, dm_button=dm_button and last):
+                try:
+                    await sender(part)
+                except discord.Forbidden as exc:
+                    await self._unreachable(ref, exc)
+                    return False
+                except discord.HTTPException as exc:
+                    if exc.status != 400 or not (part.view or part.embeds):
+                        log.exception("send failed", extra={"conv": ref.log_id})
+                        return True
+                    # Any reply degrades to plain text: Discord refused the components.
+                    log.warning("components refused, sent as text",
+                                extra={"conv": ref.log_id, "code": exc.code})
+                    text = part.content
+                    if reply.card:
+                        text = f"{text}\n{reply.card.map_url}".strip()
+                    for piece in split_text(text):
+                        await sender(Part(piece))
+                except (discord.DiscordException, aiohttp.ClientError, OSError,
+                        TimeoutError):
+                    log.exception("send failed", extra={"conv": ref.log_id})
+                    return True
+        return True
+
+    async def _unreachable(self, ref: ConversationRef, exc: discord.Forbidden) -> None:
+        if exc.code == UNREACHABLE:
+            await asyncio.to_thread(self._mark_inactive, ref)
+            log.info("unreachable: marked inactive", extra={"conv": ref.log_id})
+        else:
+            log.warning("forbidden", extra={"conv": ref.log_id, "code": exc.code})
+
+    def _mark_inactive(self, ref: ConversationRef) -> None:
+        try:
+            with self.sessions() as session:
+                storage.mark_inactive(session, ref.key)
+                session.commit()
+        except SQLAlchemyError:
+            log.exception("could not mark unreachable", extra={"conv": ref.log_id})
+
+    def _is_active(self, ref: ConversationRef) -> bool:
+        with self.sessions() as session:
+            return storage.is_active(session, ref.key)
+
+    def _claim(self, update_id: str) -> bool:
+        """False if another process (or a replayed event) already took this message. With
+        the database down the message is answered anyway: crisis replies need no database."""
+        try:
+            with self.sessions() as session:
+                first = storage.claim_update(session, PLATFORM, update_id, datetime.now(UTC))
+                session.commit()
+        except SQLAlchemyError:
+            log.warning("could not record the message as handled; answering anyway")
+            return True
+        return first
+
+
+class _Unreachable(Exception):
+    pass
+
+
+async def _defer(interaction: discord.Interaction, *, ephemeral: bool = False,
+                 thinking: bool = False) -> bool:
+    """Acknowledge at once (Discord allows 3 seconds); answers follow as follow-ups."""
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=thinking)
+    except discord.HTTPException:
+        log.warning("interaction expired or already answered")
+        return False
+    return True
+
+
+def _channel_sender(channel: discord.abc.Messageable) -> Sender:
+    async def send(part: Part) -> None:
+        await channel.send(content=part.content or None, embeds=part.embeds,
+                           view=part.view or discord.utils.MISSING,
+                           allowed_mentions=NO_MENTIONS)
+    return send
+
+
+def _followup_sender(interaction: discord.Interaction, ephemeral: bool) -> Sender:
+    async def send(part: Part) -> None:
+        # wait=True: the message id keys any view state, so none is shared between messages.
+        await interaction.followup.send(content=part.content or discord.utils.MISSING,
+                                        embeds=part.embeds, ephemeral=ephemeral,
+                                        view=part.view or discord.utils.MISSING,
+                                        allowed_mentions=NO_MENTIONS, wait=True)
+    return send

@@ -1,0 +1,661 @@
+"""Volunteers keep their listings current; admins invite, review and watch freshness.
+
+Platform-free like the rest of the conversation: Conversation hands over the commands
+in COMMANDS and every step whose name starts with "v_". Each privileged command asks
+`bot.access` on every call, never the platform; a refusal is polite, the same whatever
+the reason (nothing is revealed about what exists), and audited.
+
+Guided flows keep their place in the conversation state (`State.flow`): ids, a field
+name, and for /addgroup the new group's values. Nothing is written until the person
+confirms, so /cancel at any step leaves no trace.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import access, outbox
+from bot.access import Actor
+from bot.catalogue import t
+from bot.types import Button
+from directory import curation
+from directory.fields import BY_KEY, FIELDS, Invalid, parse_schedule, show
+from directory.geography import Gazetteer
+from directory.models import Listing, Organisation, Revision
+from directory.records import ListingRecord
+from directory.repository import upsert_listing
+
+if TYPE_CHECKING:
+    from bot.conversation import Turn
+
+MAX_LISTED = 20  # listings offered as buttons at once (Discord: 25 components per message)
+
+
+def b(key: str, payload: str, **values: object) -> Button:
+    return Button(t(key, **values), payload)
+
+
+def _id(payload: str, prefix: str) -> int | None:
+    m = re.fullmatch(re.escape(prefix) + r"([0-9]{1,9})", payload or "")
+    return int(m[1]) if m else None
+
+
+class Volunteering:
+    def __init__(self, gazetteer: Gazetteer, stale_after: timedelta = timedelta(days=90),
+                 invite_link: str | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.stale_after = stale_after
+        # e.g. "https://t.me/SomeBot?start=volunteer-{code}" when Telegram is served
+        self.invite_link = invite_link
+        self.commands = {
+            "volunteer": self.cmd_volunteer, "mylistings": self.cmd_mylistings,
+            "edit": self.cmd_edit, "pause": self.cmd_pause, "resume": self.cmd_resume,
+            "verify": self.cmd_verify, "history": self.cmd_history, "undo": self.cmd_undo,
+            "addgroup": self.cmd_addgroup, "invite": self.cmd_invite,
+            "volunteers": self.cmd_volunteers, "trust": self.cmd_trust,
+            "review": self.cmd_review, "stale": self.cmd_stale,
+        }
+        self.steps = {
+            "v_pick": self.step_pick, "v_field": self.step_field, "v_value": self.step_value,
+            "v_confirm": self.step_confirm, "v_note": self.step_note,
+            "v_review": self.step_review, "v_reason": self.step_reason,
+            "v_add": self.step_add, "v_manage": self.step_manage,
+        }
+
+    # -- who is asking ------------------------------------------------------------
+
+    def actor(self, turn: Turn) -> Actor:
+        ref = turn.msg.ref
+        return access.actor_for(turn.session, ref.platform, ref.user_id)
+
+    def _refuse(self, turn: Turn, actor: Actor, command: str,
+                organisation_id: int | None = None) -> None:
+        access.audit(turn.session, actor, command, False, turn.now, organisation_id)
+        turn.state.flow = {}
+        turn.say(t("v_refused"))
+
+    def _allowed(self, turn: Turn, actor: Actor, command: str,
+                 organisation_id: int | None = None) -> None:
+        access.audit(turn.session, actor, command, True, turn.now, organisation_id)
+
+    def _listing_for(self, turn: Turn, actor: Actor, command: str, listing_id: int
+                     ) -> Listing | None:
+        """The listing, if this actor may change it (else refused, audited)."""
+        listing = turn.session.get(Listing, listing_id)
+        if listing is None or not (actor.is_admin or
+                                   actor.volunteers_for(listing.organisation_id)):
+            self._refuse(turn, actor, command, listing.organisation_id if listing else None)
+            return None
+        return listing
+
+    # -- redeeming an invite ------------------------------------------------------
+
+    def cmd_volunteer(self, turn: Turn, arg: str) -> None:
+        ref = turn.msg.ref
+        code = arg.strip().removeprefix("volunteer-")
+        if not code:
+            turn.say(t("v_volunteer_usage"))
+            return
+        org = access.redeem_invite(turn.session, code, ref.platform, ref.user_id, turn.now)
+        if org is None:
+            actor = self.actor(turn)
+            access.audit(turn.session, actor, "volunteer", False, turn.now)
+            turn.say(t("v_invite_bad"))
+            return
+        turn.say(t("v_welcome", org=org.name))
+
+    # -- volunteers' own listings ---------------------------------------------------
+
+    def _my_listings(self, turn: Turn, actor: Actor) -> list[Listing]:
+        q = select(Listing).where(Listing.status != "closed").order_by(Listing.name)
+        if not actor.is_admin:
+            q = q.where(Listing.organisation_id.in_(actor.organisations))
+        return list(turn.session.scalars(q.limit(MAX_LISTED)))
+
+    def _volunteer(self, turn: Turn, command: str) -> Actor | None:
+        actor = self.actor(turn)
+        if not (actor.is_admin or actor.organisations):
+            self._refuse(turn, actor, command)
+            return None
+        return actor
+
+    def cmd_mylistings(self, turn: Turn, _arg: str) -> None:
+        actor = self._volunteer(turn, "mylistings")
+        if actor is None:
+            return
+        self._allowed(turn, actor, "mylistings")
+        listings = self._my_listings(turn, actor)
+        lines = [t("v_mylistings")] + [self._listing_line(x, turn.now) for x in listings]
+        turn.say("\n".join(lines) if listings else t("v_no_listings"))
+
+    def _listing_line(self, listing: Listing, now: datetime) -> str:
+        checked = curation.aware(listing.last_verified_at)
+        stale = checked is None or now - checked > self.stale_after
+        mark = " " + t("v_stale_mark") if stale else ""
+        paused = " " + t("v_paused_mark") if listing.status == "temporarily_closed" else ""
+        return f"• {listing.name} [{listing.slug}]{paused}{mark}"
+
+    def _pick(self, turn: Turn, command: str, actor: Actor, arg: str) -> None:
+        """Start a flow on one listing: named in the command, or picked from buttons."""
+        if arg:
+            listing = turn.session.scalar(select(Listing).where(Listing.slug == arg.strip()))
+            if listing is None:
+                self._refuse(turn, actor, command)
+                return
+            chosen = self._listing_for(turn, actor, command, listing.id)
+            if chosen is not None:
+                turn.state.flow = {"cmd": command}
+                self._picked(turn, actor, chosen)
+            return
+        listings = self._my_listings(turn, actor)
+        if not listings:
+            turn.say(t("v_no_listings"))
+            return
+        turn.state.flow = {"cmd": command}
+        turn.state.step = "v_pick"
+        rows = tuple((Button(x.name[:60], f"vl{x.id}"),) for x in listings)
+        turn.say(t("v_pick"), rows + ((b("v_b_cancel", "vx"),),))
+
+    def step_pick(self, turn: Turn) -> None:
+        listing_id = _id(turn.msg.payload or "", "vl")
+        actor = self.actor(turn)
+        if listing_id is None:
+            self._cancel(turn)
+            return
+        listing = self._listing_for(turn, actor, turn.state.flow.get("cmd", "edit"),
+                                    listing_id)
+        if listing is not None:
+            self._picked(turn, actor, listing)
+
+    def _picked(self, turn: Turn, actor: Actor, listing: Listing) -> None:
+        command = turn.state.flow.get("cmd")
+        turn.state.flow["listing"] = listing.id
+        if command == "edit":
+            turn.state.step = "v_field"
+            rows = [tuple(b("v_f_" + f.key, f"vf{i}") for i, f in enumerate(FIELDS[k:k + 3]
+                                                                              , k))
+                    for k in range(0, len(FIELDS), 3)]
+            turn.say(t("v_which_field", name=listing.name),
+                     tuple(rows) + ((b("v_b_cancel", "vx"),),))
+        elif command == "pause":
+            turn.state.step = "v_note"
+            turn.say(t("v_pause_note", name=listing.name),
+                     ((b("v_b_no_note", "vn0"), b("v_b_cancel", "vx")),))
+        elif command == "resume":
+            self._draft(turn, actor, listing, "resume", "status",
+                        {"status": "active", "status_note": None})
+        elif command == "verify":
+            self._allowed(turn, actor, "verify", listing.organisation_id)
+            curation.verify(turn.session, listing, actor.name, turn.now)
+            turn.state.flow, turn.state.step = {}, "new"
+            turn.say(t("v_verified", name=listing.name))
+        elif command == "history":
+            self._allowed(turn, actor, "history", listing.organisation_id)
+            self._history(turn, listing)
+
+    def cmd_edit(self, turn: Turn, arg: str) -> None:
+        if (actor := self._volunteer(turn, "edit")) is not None:
+            self._pick(turn, "edit", actor, arg)
+
+    def cmd_pause(self, turn: Turn, arg: str) -> None:
+        if (actor := self._volunteer(turn, "pause")) is not None:
+            self._pick(turn, "pause", actor, arg)
+
+    def cmd_resume(self, turn: Turn, arg: str) -> None:
+        if (actor := self._volunteer(turn, "resume")) is not None:
+            self._pick(turn, "resume", actor, arg)
+
+    def cmd_verify(self, turn: Turn, arg: str) -> None:
+        if (actor := self._volunteer(turn, "verify")) is not None:
+            self._pick(turn, "verify", actor, arg)
+
+    def cmd_history(self, turn: Turn, arg: str) -> None:
+        if (actor := self._volunteer(turn, "history")) is not None:
+            self._pick(turn, "history", actor, arg)
+
+    def _history(self, turn: Turn, listing: Listing) -> None:
+        revisions = list(turn.session.scalars(
+            select(Revision).where(Revision.entity == "listing",
+                                   Revision.entity_id == listing.id)
+            .order_by(Revision.id.desc()).limit(10)))
+        lines = [t("v_history", name=listing.name)]
+        for r in revisions:
+            fields = ", ".join(sorted(k for k in r.after if k not in ("updated_at",)))[:120]
+            when = curation.aware(r.at).strftime("%d %b %Y %H:%M")  # type: ignore[union-attr]
+            lines.append(f"• {when} · {r.actor} · {r.action}: {fields}")
+        turn.state.flow, turn.state.step = {}, "new"
+        turn.say("\n".join(lines))
+
+    # -- editing a field ------------------------------------------------------------
+
+    def step_field(self, turn: Turn) -> None:
+        i = _id(turn.msg.payload or "", "vf")
+        if i is None or i >= len(FIELDS):
+            self._cancel(turn)
+            return
+        field = FIELDS[i]
+        turn.state.flow["field"] = field.key
+        turn.state.step = "v_value"
+        turn.say(t("v_type_value", field=t("v_f_" + field.key), example=field.example),
+                 ((b("v_b_cancel", "vx"),),))
+
+    def step_value(self, turn: Turn) -> None:
+        flow = turn.state.flow
+        if turn.msg.payload or not turn.text:
+            self._cancel(turn)
+            return
+        field = BY_KEY[flow["field"]]
+        try:
+            values = field.parse(turn.text, self.gazetteer)
+        except Invalid as exc:
+            turn.say(str(exc) + "\n" + t("v_try_again"), ((b("v_b_cancel", "vx"),),))
+            return
+        actor = self.actor(turn)
+        listing = self._listing_for(turn, actor, "edit", flow["listing"])
+        if listing is not None:
+            self._draft(turn, actor, listing, "edit", field.key, values)
+
+    def step_note(self, turn: Turn) -> None:
+        if turn.msg.payload == "vx":
+            self._cancel(turn)
+            return
+        note = None if turn.msg.payload == "vn0" else turn.text[:300] or None
+        actor = self.actor(turn)
+        listing = self._listing_for(turn, actor, "pause", turn.state.flow.get("listing", -1))
+        if listing is not None:
+            self._draft(turn, actor, listing, "pause", "status",
+                        {"status": "temporarily_closed", "status_note": note})
+
+    def _draft(self, turn: Turn, actor: Actor, listing: Listing, kind: str, field: str,
+               values: dict[str, Any]) -> None:
+        change = curation.draft(turn.session, listing, actor.person_id or 0, kind, field,
+                                values, turn.now)
+        turn.state.flow = {"change": change.id}
+        turn.state.step = "v_confirm"
+        before = show(curation.typed(change.before)) if kind == "edit" else \
+            t("v_status_" + listing.status)
+        after = show(values) if kind == "edit" else t("v_status_" + values["status"])
+        turn.say(t("v_preview", name=listing.name, field=t("v_f_" + field),
+                   before=before, after=after),
+                 ((b("v_b_confirm", "vy"), b("v_b_cancel", "vx")),))
+
+    def step_confirm(self, turn: Turn) -> None:
+        change = turn.session.get(curation.ChangeRequest, turn.state.flow.get("change", -1))
+        if change is None or change.status != "draft":
+            self._cancel(turn)
+            return
+        if turn.msg.payload != "vy":
+            change.status = "cancelled"
+            self._cancel(turn)
+            return
+        actor = self.actor(turn)
+        listing = self._listing_for(turn, actor, change.kind, change.listing_id)
+        if listing is None:
+            change.status = "cancelled"
+            return
+        self._allowed(turn, actor, change.kind, listing.organisation_id)
+        trusted = actor.is_admin or actor.trusted
+        outcome = curation.submit(turn.session, change, actor.name, trusted, turn.now)
+        turn.state.flow, turn.state.step = {}, "new"
+        if outcome.status == "conflict":
+            turn.say(t("v_conflict", name=listing.name, now=show(
+                curation.typed(outcome.now_values)) if change.kind == "edit" else
+                t("v_status_" + listing.status)))
+        elif outcome.status == "pending":
+            turn.say(t("v_pending"))
+            self._notify(turn.session, access.admins(turn.session),
+                         t("v_n_review", name=listing.name), turn.now)
+        else:
+            turn.say(t("v_applied", name=listing.name))
+
+    # -- undo -----------------------------------------------------------------------
+
+    def cmd_undo(self, turn: Turn, _arg: str) -> None:
+        actor = self._volunteer(turn, "undo")
+        if actor is None:
+            return
+        revision = curation.last_revision_by(turn.session, actor.name)
+        if revision is None:
+            turn.say(t("v_nothing_to_undo"))
+            return
+        if self._listing_for(turn, actor, "undo", revision.entity_id) is None:
+            return
+        self._allowed(turn, actor, "undo")
+        outcome = curation.undo(turn.session, revision, actor.name)
+        turn.say(t("v_undone") if outcome.status == "applied" else t("v_undo_conflict"))
+
+    # -- adding a group -------------------------------------------------------------
+
+    ADD_STEPS = ("name", "schedule", "times", "attendance", "where")
+
+    def cmd_addgroup(self, turn: Turn, _arg: str) -> None:
+        actor = self._volunteer(turn, "addgroup")
+        if actor is None:
+            return
+        orgs = sorted(actor.organisations)
+        if actor.is_admin and not orgs:
+            turn.say(t("v_addgroup_admin"))
+            return
+        turn.state.flow = {"cmd": "addgroup", "org": orgs[0], "values": {}, "at": 0}
+        turn.state.step = "v_add"
+        if len(orgs) > 1:
+            names = dict(turn.session.execute(select(Organisation.id, Organisation.name)
+                                              .where(Organisation.id.in_(orgs))).tuples())
+            turn.state.flow["at"] = -1
+            turn.say(t("v_add_which_org"),
+                     tuple((Button(names[o][:60], f"vo{o}"),) for o in orgs)
+                     + ((b("v_b_cancel", "vx"),),))
+            return
+        self._ask_add(turn)
+
+    def _ask_add(self, turn: Turn) -> None:
+        what = self.ADD_STEPS[turn.state.flow["at"]]
+        if what == "attendance":
+            turn.say(t("v_add_attendance"), ((b("v_b_in_person", "va0"),
+                                               b("v_b_online", "va1"),
+                                               b("v_b_hybrid", "va2")),
+                                              (b("v_b_cancel", "vx"),)))
+            return
+        key = "v_add_where_online" if what == "where" and \
+            turn.state.flow["values"].get("attendance") == "online" else f"v_add_{what}"
+        turn.say(t(key), ((b("v_b_cancel", "vx"),),))
+
+    def step_add(self, turn: Turn) -> None:
+        flow, payload = turn.state.flow, turn.msg.payload or ""
+        if payload == "vx":
+            self._cancel(turn)
+            return
+        actor = self.actor(turn)
+        if flow.get("at") == -1:
+            org = _id(payload, "vo")
+            if org is None or not actor.volunteers_for(org):
+                self._refuse(turn, actor, "addgroup", org)
+                return
+            flow.update(org=org, at=0)
+            self._ask_add(turn)
+            return
+        if flow.get("at") == len(self.ADD_STEPS):
+            self._add_confirm(turn, actor, payload)
+            return
+        what = self.ADD_STEPS[flow["at"]]
+        values: dict[str, Any] = flow["values"]
+        try:
+            values.update(self._add_value(what, turn, values))
+        except Invalid as exc:
+            turn.say(str(exc) + "\n" + t("v_try_again"), ((b("v_b_cancel", "vx"),),))
+            return
+        flow["at"] += 1
+        if flow["at"] < len(self.ADD_STEPS):
+            self._ask_add(turn)
+            return
+        preview = "\n".join(f"{t('v_f_' + k)}: {show(curation.typed(v))}"
+                            for k, v in self._grouped(values).items())
+        turn.say(t("v_add_preview", preview=preview),
+                 ((b("v_b_confirm", "vy"), b("v_b_cancel", "vx")),))
+
+    def _add_value(self, what: str, turn: Turn, values: dict[str, Any]) -> dict[str, Any]:
+        payload = turn.msg.payload or ""
+        if what == "attendance":
+            i = _id(payload, "va")
+            if i is None or i > 2:
+                raise Invalid(t("v_add_attendance"))
+            return {"attendance": ("in_person", "online", "hybrid")[i]}
+        if not turn.text:
+            raise Invalid(t("v_empty"))
+        if what == "name":
+            return curation.jsonable(BY_KEY["name"].parse(turn.text, self.gazetteer))
+        if what == "schedule":
+            return curation.jsonable(parse_schedule(turn.text, turn.now.date()))
+        if what == "times":
+            return curation.jsonable(BY_KEY["times"].parse(turn.text, self.gazetteer))
+        key = "join" if values.get("attendance") == "online" else "postcode"
+        return curation.jsonable(BY_KEY[key].parse(turn.text, self.gazetteer))
+
+    @staticmethod
+    def _grouped(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for f in FIELDS:
+            picked = {c: values[c] for c in f.columns if c in values}
+            if picked:
+                out[f.key] = picked
+        return out
+
+    def _add_confirm(self, turn: Turn, actor: Actor, payload: str) -> None:
+        flow = turn.state.flow
+        if payload != "vy" or not actor.volunteers_for(flow["org"]):
+            if payload == "vy":
+                self._refuse(turn, actor, "addgroup", flow["org"])
+            else:
+                self._cancel(turn)
+            return
+        org = turn.session.get(Organisation, flow["org"])
+        assert org is not None
+        values = curation.typed(flow["values"])
+        trusted = actor.is_admin or actor.trusted
+        slug = f"{org.slug}-{re.sub(r'[^a-z0-9]+', '-', values['name'].lower()).strip('-')}"
+        while turn.session.scalar(select(Listing.id).where(Listing.slug == slug)):
+            slug += "-2"
+        # Untrusted volunteers' new groups wait, unseen (closed), until an admin approves.
+        record = ListingRecord(
+            slug=slug[:160], organisation_slug=org.slug, needs=["recovery_community"],
+            status="active" if trusted else "closed",
+            status_note=None if trusted else "Waiting for review",
+            last_verified_at=turn.now, last_verified_by=actor.name, source="volunteer",
+            **values)
+        upsert_listing(turn.session, record, actor.name)
+        self._allowed(turn, actor, "addgroup", org.id)
+        turn.state.flow, turn.state.step = {}, "new"
+        if trusted:
+            turn.say(t("v_applied", name=values["name"]))
+            return
+        listing = turn.session.scalar(select(Listing).where(Listing.slug == record.slug))
+        assert listing is not None
+        change = curation.draft(turn.session, listing, actor.person_id or 0, "add",
+                                "status", {"status": "active", "status_note": None},
+                                turn.now)
+        change.status = "pending"
+        turn.say(t("v_pending"))
+        self._notify(turn.session, access.admins(turn.session),
+                     t("v_n_review", name=values["name"]), turn.now)
+
+    # -- admins ---------------------------------------------------------------------
+
+    def _admin(self, turn: Turn, command: str) -> Actor | None:
+        actor = self.actor(turn)
+        if not actor.is_admin:
+            self._refuse(turn, actor, command)
+            return None
+        self._allowed(turn, actor, command)
+        return actor
+
+    def _organisation(self, turn: Turn, arg: str) -> Organisation | None:
+        arg = arg.strip()
+        if not arg:
+            return None
+        org = turn.session.scalar(select(Organisation).where(Organisation.slug == arg))
+        if org is None:
+            org = turn.session.scalar(select(Organisation).where(
+                Organisation.name.ilike(f"%{arg}%")).order_by(Organisation.id).limit(1))
+        return org
+
+    def cmd_invite(self, turn: Turn, arg: str) -> None:
+        actor = self._admin(turn, "invite")
+        if actor is None:
+            return
+        org = self._organisation(turn, arg)
+        if org is None:
+            turn.say(t("v_invite_usage"))
+            return
+        code = access.create_invite(turn.session, org.id, actor.person_id or 0, turn.now)
+        text = t("v_invite", org=org.name, code=code, days=access.INVITE_TTL.days)
+        if self.invite_link:
+            text += "\n" + self.invite_link.format(code=code.replace("-", ""))
+        turn.say(text)
+
+    def cmd_volunteers(self, turn: Turn, arg: str) -> None:
+        if self._admin(turn, "volunteers") is None:
+            return
+        org = self._organisation(turn, arg)
+        if org is None:
+            turn.say(t("v_volunteers_usage"))
+            return
+        people = access.volunteers_of(turn.session, org.id)
+        if not people:
+            turn.say(t("v_volunteers_none", org=org.name))
+            return
+        lines = [t("v_volunteers", org=org.name)]
+        rows = []
+        for person_id, trusted in people:
+            lines.append(f"• #{person_id}" + (" " + t("v_trusted_mark") if trusted else ""))
+            rows.append((Button(t("v_b_remove", n=person_id), f"vr{person_id}"),)
+                        + (() if trusted else (Button(t("v_b_trust", n=person_id),
+                                                      f"vt{person_id}"),)))
+        turn.state.flow, turn.state.step = {"org": org.id}, "v_manage"
+        turn.say("\n".join(lines), tuple(rows) + ((b("v_b_cancel", "vx"),),))
+
+    def step_manage(self, turn: Turn) -> None:
+        actor = self._admin(turn, "volunteers")
+        if actor is None:
+            return
+        payload, org = turn.msg.payload or "", turn.state.flow.get("org")
+        if (person := _id(payload, "vr")) is not None and org is not None:
+            access.remove_volunteer(turn.session, person, org)
+            turn.say(t("v_removed", n=person))
+        elif (person := _id(payload, "vt")) is not None:
+            row = turn.session.get(access.Person, person)
+            if row is not None:
+                row.trusted = True
+            turn.say(t("v_now_trusted", n=person))
+        turn.state.flow, turn.state.step = {}, "new"
+
+    def cmd_trust(self, turn: Turn, arg: str) -> None:
+        if self._admin(turn, "trust") is None:
+            return
+        person = turn.session.get(access.Person, int(arg)) if arg.strip().isdigit() else None
+        if person is None:
+            turn.say(t("v_trust_usage"))
+            return
+        person.trusted = True
+        turn.say(t("v_now_trusted", n=person.id))
+
+    def cmd_review(self, turn: Turn, _arg: str) -> None:
+        if self._admin(turn, "review") is not None:
+            self._next_review(turn)
+
+    def _next_review(self, turn: Turn) -> None:
+        queue = curation.pending(turn.session)
+        if not queue:
+            turn.state.flow, turn.state.step = {}, "new"
+            turn.say(t("v_review_empty"))
+            return
+        change = queue[0]
+        listing = turn.session.get(Listing, change.listing_id)
+        assert listing is not None
+        if change.kind == "edit":
+            what = t("v_review_edit", field=t("v_f_" + change.field),
+                     before=show(curation.typed(change.before)),
+                     after=show(curation.typed(change.after)))
+        else:
+            what = t("v_review_" + change.kind)
+        turn.state.flow, turn.state.step = {"change": change.id}, "v_review"
+        turn.say(t("v_review", n=len(queue), name=listing.name, who=change.person_id,
+                   what=what),
+                 ((b("v_b_approve", f"vp{change.id}"), b("v_b_reject", f"vj{change.id}")),
+                  (b("v_b_cancel", "vx"),)))
+
+    def step_review(self, turn: Turn) -> None:
+        actor = self._admin(turn, "review")
+        if actor is None:
+            return
+        payload = turn.msg.payload or ""
+        approve, reject = _id(payload, "vp"), _id(payload, "vj")
+        change = turn.session.get(curation.ChangeRequest, approve or reject or -1)
+        if change is None or change.status != "pending":
+            self._cancel(turn)
+            return
+        listing = turn.session.get(Listing, change.listing_id)
+        assert listing is not None
+        if reject is not None:
+            turn.state.flow, turn.state.step = {"change": change.id}, "v_reason"
+            turn.say(t("v_reject_reason"), ((b("v_b_cancel", "vx"),),))
+            return
+        outcome = curation.apply(turn.session, change, actor.name, turn.now, actor.person_id)
+        key = "v_n_approved" if outcome.status != "conflict" else "v_n_conflict"
+        self._notify(turn.session, [change.person_id], t(key, name=listing.name), turn.now)
+        turn.say(t("v_approved") if outcome.status != "conflict" else t("v_review_conflict"))
+        self._next_review(turn)
+
+    def step_reason(self, turn: Turn) -> None:
+        actor = self._admin(turn, "review")
+        if actor is None:
+            return
+        change = turn.session.get(curation.ChangeRequest, turn.state.flow.get("change", -1))
+        if turn.msg.payload == "vx" or change is None or change.status != "pending":
+            self._cancel(turn)
+            return
+        reason = turn.text[:500] or t("v_no_reason")
+        curation.reject(change, reason, actor.person_id or 0, turn.now)
+        listing = turn.session.get(Listing, change.listing_id)
+        name = listing.name if listing else ""
+        self._notify(turn.session, [change.person_id],
+                     t("v_n_rejected", name=name, reason=reason), turn.now)
+        turn.say(t("v_rejected"))
+        self._next_review(turn)
+
+    def cmd_stale(self, turn: Turn, _arg: str) -> None:
+        if self._admin(turn, "stale") is None:
+            return
+        listings = curation.stale(turn.session, turn.now, self.stale_after)
+        if not listings:
+            turn.say(t("v_stale_none"))
+            return
+        lines = [t("v_stale", n=len(listings), days=self.stale_after.days)]
+        lines += [self._listing_line(x, turn.now) for x in listings[:MAX_LISTED]]
+        turn.say("\n".join(lines))
+
+    # -- shared -----------------------------------------------------------------------
+
+    def _cancel(self, turn: Turn) -> None:
+        change_id = turn.state.flow.get("change")
+        if change_id is not None:
+            change = turn.session.get(curation.ChangeRequest, change_id)
+            if change is not None and change.status == "draft":
+                change.status = "cancelled"
+        turn.state.flow, turn.state.step = {}, "new"
+        turn.say(t("v_cancelled"))
+
+    def _notify(self, session: Session, person_ids: list[int], text: str,
+                now: datetime) -> None:
+        outbox.enqueue(session, access.contacts(session, person_ids), text, now)
+
+    def report_filed(self, session: Session, listing: Listing, now: datetime) -> None:
+        """A problem report reaches the organisation's volunteers and the admins; it says
+        nothing about who reported it."""
+        people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]
+        self._notify(session, people + access.admins(session),
+                     t("v_n_report", name=listing.name), now)
+
+
+def remind_stale(session: Session, now: datetime, after: timedelta) -> int:
+    """Remind volunteers of listings not checked for `after`, at most once per period.
+    Returns how many listings were reminded about."""
+    count = 0
+    for listing in curation.stale(session, now, after):
+        last = curation.aware(listing.stale_reminded_at)
+        if last is not None and now - last < after:
+            continue
+        people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]
+        if not people:
+            continue
+        outbox.enqueue(session, access.contacts(session, people),
+                       t("v_n_stale", name=listing.name, slug=listing.slug), now)
+        # Not a listing change worth a revision or a version bump: a bookkeeping column.
+        session.execute(Listing.__table__.update().where(Listing.id == listing.id)
+                        .values(stale_reminded_at=now))
+        count += 1
+    return count
