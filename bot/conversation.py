@@ -18,18 +18,19 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
-from bot import access, storage
+from bot import storage
 from bot.catalogue import t
 from bot.crisis import crisis_contacts, detect_crisis
 from bot.storage import PlaceMemo, State
-from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
+from bot.types import MAX_REPLY_CHARS, Button, ConversationRef, Incoming, PlaceCard, Reply
 from bot.volunteering import Volunteering
 from directory.finder import ListingView, load_views, understand_request, view
 from directory.geography import Gazetteer, GeoResult
@@ -38,6 +39,18 @@ from directory.schedule import LONDON, Schedule, next_occurrence
 from directory.search import STALE_AFTER, DirectorySearch, Query
 
 log = logging.getLogger(__name__)
+
+
+class Feature(Protocol):
+    """A part of the conversation with its own commands and guided steps
+    (bot/volunteering.py is one): command name -> handler(turn, argument), step name ->
+    handler(turn)."""
+
+    commands: Mapping[str, Callable[[Turn, str], None]]
+    steps: Mapping[str, Callable[[Turn], None]]
+
+    def forget(self, session: Session, ref: ConversationRef) -> None:
+        """/forget: erase what this feature holds about the person."""
 
 PAGE = 5
 # Words beyond this are not read for needs and places (the crisis check reads them all).
@@ -109,13 +122,19 @@ class Conversation:
     def __init__(self, sessions: sessionmaker, gazetteer: Gazetteer,
                  search: DirectorySearch, config: Config | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 volunteering: Volunteering | None = None) -> None:
+                 volunteering: Volunteering | None = None,
+                 features: Sequence[Feature] = ()) -> None:
         self.sessions = sessions
         self.gazetteer = gazetteer
         self.search = search
         self.config = config or Config()
         self.clock = clock
         self.volunteering = volunteering or Volunteering(gazetteer)
+        # Features add commands and the steps of their own guided flows (the steps'
+        # names are theirs, e.g. "v_..."), handled before the search conversation's.
+        self.features: list[Feature] = [self.volunteering, *features]
+        self.feature_commands = {k: f for f in self.features for k in f.commands}
+        self.feature_steps = {k: f for f in self.features for k in f.steps}
 
     # -- entry point --------------------------------------------------------------
 
@@ -148,7 +167,8 @@ class Conversation:
             self._dispatch(turn)
             if turn.erase:
                 storage.forget(session, msg.ref.key)
-                access.forget(session, msg.ref.platform, msg.ref.user_id)
+                for feature in self.features:  # roles, subscriptions, ...
+                    feature.forget(session, msg.ref)
             else:
                 storage.save(session, msg.ref.key, turn.state, now, self.config.ttl)
             session.commit()
@@ -164,8 +184,8 @@ class Conversation:
             if handler is not None:
                 handler(self, turn, arg.strip())
                 return
-            if command in self.volunteering.commands:
-                self.volunteering.commands[command](turn, arg.strip())
+            if command in self.feature_commands:
+                self.feature_commands[command].commands[command](turn, arg.strip())
                 return
         if msg.payload == "restart":
             self._restart(turn, greet=False)
@@ -184,9 +204,9 @@ class Conversation:
             turn.state.online_only = False
             self._show_results(turn, fresh=True)
             return
-        if turn.state.step in self.volunteering.steps:
-            # A volunteer's guided flow: what they type is a value, not a search.
-            self.volunteering.steps[turn.state.step](turn)
+        if turn.state.step in self.feature_steps:
+            # A feature's guided flow: what they type is a value, not a search.
+            self.feature_steps[turn.state.step].steps[turn.state.step](turn)
             return
         if msg.text is not None and len(msg.text) > MAX_UNDERSTOOD_CHARS:
             turn.say(t("too_long"))

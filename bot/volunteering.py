@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot import access, outbox
 from bot.access import Actor
 from bot.catalogue import t
-from bot.types import Button
+from bot.types import Button, ConversationRef
 from directory import curation
 from directory.fields import BY_KEY, FIELDS, Invalid, parse_schedule, show
 from directory.geography import Gazetteer
@@ -632,6 +632,9 @@ class Volunteering:
     def _notify(self, session: Session, person_ids: list[int], text: str,
                 now: datetime) -> None:
         outbox.enqueue(session, access.contacts(session, person_ids), text, now)
+
+    def forget(self, session: Session, ref: ConversationRef) -> None:
+        access.forget(session, ref.platform, ref.user_id)
 
     def report_filed(self, session: Session, listing: Listing, now: datetime) -> None:
         """A problem report reaches the organisation's volunteers and the admins; it says

@@ -327,3 +327,12 @@ async def test_authorisation_matrix(people: dict[str, Chat], command: str) -> No
             assert count(person.sessions, AuditEvent,
                          AuditEvent.allowed.is_(False)) == refusals + 1
         await person.say("/cancel")
+
+
+async def test_forget_removes_a_volunteers_account_and_role(volunteer: Chat) -> None:
+    await volunteer.say("/forget")
+    await volunteer.tap("Yes, delete")
+    assert count(volunteer.sessions, access.Account,
+                 access.Account.user_id == volunteer.user) == 0
+    await volunteer.say("/mylistings")
+    volunteer.expect("isn't something I can do for you")
