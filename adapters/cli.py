@@ -311,6 +311,87 @@ def export_cmd(
     typer.echo(f"Exported {count} listings to {file}.")
 
 
+admin_app = typer.Typer(no_args_is_help=True,
+                        help="Roles: bootstrap admins, trust or add volunteers.")
+jobs_app = typer.Typer(no_args_is_help=True, help="Periodic jobs (run them from cron).")
+app.add_typer(admin_app, name="admin")
+app.add_typer(jobs_app, name="jobs")
+ROLES = ("admin", "trusted", "volunteer")
+
+
+def _account(account: str) -> tuple[str, str]:
+    platform, sep, user_id = account.partition(":")
+    if not sep or not platform or not user_id:
+        _fail(f"'{account}' is not PLATFORM:USER_ID, for example telegram:123456789.")
+    return platform.lower(), user_id
+
+
+@admin_app.command("grant")
+def admin_grant(
+    account: Annotated[str, typer.Argument(help="PLATFORM:USER_ID, e.g. telegram:12345")],
+    role: Annotated[str, typer.Argument(help="admin, trusted or volunteer")],
+    organisation: Annotated[str | None, typer.Option(
+        "--org", help="The organisation's id (slug), for volunteer")] = None,
+) -> None:
+    """Give an account a role. The first admin is made here; admins then work in chat."""
+    from datetime import UTC, datetime
+
+    from bot import access
+
+    platform, user_id = _account(account)
+    if role not in ROLES:
+        _fail(f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.")
+    a = build_app(Settings(load_demo=False))
+    with a.sessions() as session:
+        try:
+            person = access.grant(session, platform, user_id, role, datetime.now(UTC),
+                                  organisation)
+        except LookupError as exc:
+            _fail(f"{exc}. `recovery-bot directory search` shows organisations' ids.")
+            return
+        session.commit()
+        typer.echo(f"{account} is now {role} (person #{person.id}).")
+
+
+@admin_app.command("revoke")
+def admin_revoke(
+    account: Annotated[str, typer.Argument(help="PLATFORM:USER_ID")],
+    role: Annotated[str, typer.Argument(help="admin, trusted or volunteer")],
+    organisation: Annotated[str | None, typer.Option("--org")] = None,
+) -> None:
+    """Take a role away from an account."""
+    from bot import access
+
+    platform, user_id = _account(account)
+    if role not in ROLES:
+        _fail(f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.")
+    a = build_app(Settings(load_demo=False))
+    with a.sessions() as session:
+        try:
+            changed = access.revoke(session, platform, user_id, role, organisation)
+        except LookupError as exc:
+            _fail(str(exc))
+            return
+        session.commit()
+    typer.echo(f"{account} is no longer {role}." if changed else
+               f"{account} did not have that role; nothing changed.")
+
+
+@jobs_app.command("remind-stale")
+def jobs_remind_stale() -> None:
+    """Queue reminders to volunteers about listings not checked for STALE_AFTER_DAYS."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.volunteering import remind_stale
+
+    a = build_app(Settings(load_demo=False))
+    with a.sessions() as session:
+        count = remind_stale(session, datetime.now(UTC),
+                             timedelta(days=a.settings.stale_after_days))
+        session.commit()
+    typer.echo(f"Reminders queued for {count} listings.")
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema up to date (safe to run from several processes)."""

@@ -145,3 +145,25 @@ def test_export_each_format(env: dict[str, str], tmp_path: Path) -> None:
         code, out, _ = run(env, "directory", "export", str(tmp_path / name), "--format", fmt)
         assert code == 0 and "Exported" in out
         assert (tmp_path / name).stat().st_size > 1000
+
+
+def test_admin_grant_and_revoke(env: dict[str, str]) -> None:
+    run(env, "directory", "stats")  # first run: loads the demo organisations
+    code, out, _ = run(env, "admin", "grant", "telegram:12345", "admin")
+    assert code == 0 and "is now admin" in out
+    code, out, _ = run(env, "admin", "grant", "discord:777", "volunteer", "--org",
+                       "demo-leeds-recovery-community")
+    assert code == 0 and "is now volunteer" in out
+    code, _, err = run(env, "admin", "grant", "discord:777", "volunteer", "--org", "nope")
+    assert code == 2 and "no organisation" in err
+    code, _, err = run(env, "admin", "grant", "no-colon", "admin")
+    assert code == 2 and "PLATFORM:USER_ID" in err
+    code, out, _ = run(env, "admin", "revoke", "telegram:12345", "admin")
+    assert code == 0 and "no longer admin" in out
+    code, out, _ = run(env, "admin", "revoke", "telegram:12345", "admin")
+    assert "nothing changed" in out
+
+
+def test_jobs_remind_stale_runs(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "jobs", "remind-stale")
+    assert code == 0 and "Reminders queued for 0 listings" in out  # demo checked today
