@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from directory.models import Base, Organisation
 
 INVITE_TTL = timedelta(days=7)
+LINK_TTL = timedelta(minutes=15)  # typed straight away on the other platform
 # Unambiguous characters only: no 0/O or 1/I/L for someone reading a code aloud.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -79,7 +80,11 @@ class Invite(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    organisation_id: Mapped[int] = mapped_column(
+    # "volunteer": join organisation_id; "link": attach another platform's account to
+    # the person created_by (one person, a Telegram and a Discord account).
+    kind: Mapped[str] = mapped_column(String(12), default="volunteer",
+                                      server_default="volunteer")
+    organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"))
     created_by: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -237,8 +242,9 @@ def redeem_invite(session: Session, code: str, platform: str, user_id: str,
     """Join the invite's organisation; None when the code is unknown, used or expired
     (one answer for all three, so a guesser learns nothing)."""
     invite = session.scalar(
-        select(Invite).where(Invite.code_hash == _hash_code(code)).with_for_update())
-    if invite is None or invite.used_at is not None:
+        select(Invite).where(Invite.code_hash == _hash_code(code),
+                             Invite.kind == "volunteer").with_for_update())
+    if invite is None or invite.used_at is not None or invite.organisation_id is None:
         return None
     expires = invite.expires_at if invite.expires_at.tzinfo else \
         invite.expires_at.replace(tzinfo=now.tzinfo)
@@ -288,3 +294,34 @@ def forget(session: Session, platform: str, user_id: str) -> None:
     if session.scalar(select(Account.id).where(Account.person_id == person_id)) is None:
         session.execute(delete(Membership).where(Membership.person_id == person_id))
         session.execute(delete(Person).where(Person.id == person_id))
+
+
+def create_link_code(session: Session, person_id: int, now: datetime) -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    session.add(Invite(code_hash=_hash_code(raw), kind="link", organisation_id=None,
+                       created_by=person_id, created_at=now, expires_at=now + LINK_TTL))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def redeem_link_code(session: Session, code: str, platform: str, user_id: str,
+                     now: datetime) -> bool:
+    """Attach this account to the person who asked for the code. False when the code is
+    unknown, used or expired, or this account already belongs to someone else."""
+    invite = session.scalar(
+        select(Invite).where(Invite.code_hash == _hash_code(code), Invite.kind == "link")
+        .with_for_update())
+    if invite is None or invite.used_at is not None:
+        return False
+    expires = invite.expires_at if invite.expires_at.tzinfo else \
+        invite.expires_at.replace(tzinfo=now.tzinfo)
+    if expires <= now:
+        return False
+    account = session.scalar(select(Account).where(Account.platform == platform,
+                                                   Account.user_id == user_id))
+    if account is not None and account.person_id != invite.created_by:
+        return False
+    if account is None:
+        session.add(Account(platform=platform, user_id=user_id,
+                            person_id=invite.created_by))
+    invite.used_at, invite.used_by = now, invite.created_by
+    return True

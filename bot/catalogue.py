@@ -134,6 +134,9 @@ EN: dict[str, str] = {
                     "out of date. Ask for a new one.",
     "v_welcome": "Welcome! You can now keep {org}'s listings up to date. Send /mylistings "
                  "to see them, /edit to change one, /verify to confirm one is still right.",
+    "v_link_code": "To use your role on another app too, send /link {code} to me there "
+                   "within {minutes} minutes.",
+    "v_linked": "Done: this account is linked. Your roles work here too.",
     "v_mylistings": "Your listings:",
     "v_no_listings": "There are no listings for you to look after yet. /addgroup adds one.",
     "v_stale_mark": "(not checked for a while - /verify)",

@@ -53,7 +53,8 @@ class Volunteering:
         # e.g. "https://t.me/SomeBot?start=volunteer-{code}" when Telegram is served
         self.invite_link = invite_link
         self.commands = {
-            "volunteer": self.cmd_volunteer, "mylistings": self.cmd_mylistings,
+            "volunteer": self.cmd_volunteer, "link": self.cmd_link,
+            "mylistings": self.cmd_mylistings,
             "edit": self.cmd_edit, "pause": self.cmd_pause, "resume": self.cmd_resume,
             "verify": self.cmd_verify, "history": self.cmd_history, "undo": self.cmd_undo,
             "addgroup": self.cmd_addgroup, "invite": self.cmd_invite,
@@ -108,6 +109,25 @@ class Volunteering:
             turn.say(t("v_invite_bad"))
             return
         turn.say(t("v_welcome", org=org.name))
+
+    def cmd_link(self, turn: Turn, arg: str) -> None:
+        """/link gives a code; /link CODE on another platform joins the two accounts."""
+        ref = turn.msg.ref
+        if arg.strip():
+            if access.redeem_link_code(turn.session, arg, ref.platform, ref.user_id,
+                                       turn.now):
+                turn.say(t("v_linked"))
+            else:
+                access.audit(turn.session, self.actor(turn), "link", False, turn.now)
+                turn.say(t("v_invite_bad"))
+            return
+        actor = self.actor(turn)
+        if actor.person_id is None:
+            self._refuse(turn, actor, "link")
+            return
+        code = access.create_link_code(turn.session, actor.person_id, turn.now)
+        turn.say(t("v_link_code", code=code,
+                   minutes=int(access.LINK_TTL.total_seconds() // 60)))
 
     # -- volunteers' own listings ---------------------------------------------------
 
@@ -223,11 +243,22 @@ class Volunteering:
             select(Revision).where(Revision.entity == "listing",
                                    Revision.entity_id == listing.id)
             .order_by(Revision.id.desc()).limit(10)))
+        # Applied changes are revisions; proposals not (or not yet) applied are change
+        # requests: both are shown, newest first, with who and when.
+        proposals = list(turn.session.scalars(
+            select(curation.ChangeRequest).where(
+                curation.ChangeRequest.listing_id == listing.id,
+                curation.ChangeRequest.status.in_(("pending", "rejected", "conflict")))
+            .order_by(curation.ChangeRequest.id.desc()).limit(10)))
+        entries = [(curation.aware(r.at), f"{r.actor} · {r.action}: " + ", ".join(
+            sorted(r.after))[:120]) for r in revisions]
+        entries += [(curation.aware(c.created_at), f"person:{c.person_id} · {c.kind} "
+                     f"{t('v_f_' + c.field).lower()}: {c.status}"
+                     + (f" ({c.reason[:80]})" if c.reason else "")) for c in proposals]
+        entries.sort(key=lambda e: e[0], reverse=True)  # type: ignore[arg-type, return-value]
         lines = [t("v_history", name=listing.name)]
-        for r in revisions:
-            fields = ", ".join(sorted(k for k in r.after if k not in ("updated_at",)))[:120]
-            when = curation.aware(r.at).strftime("%d %b %Y %H:%M")  # type: ignore[union-attr]
-            lines.append(f"• {when} · {r.actor} · {r.action}: {fields}")
+        for when, what in entries[:12]:
+            lines.append(f"• {when:%d %b %Y %H:%M} · {what}")
         turn.state.flow, turn.state.step = {}, "new"
         turn.say("\n".join(lines))
 

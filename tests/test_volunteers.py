@@ -139,6 +139,8 @@ async def test_rejected_with_reason_and_volunteer_told(volunteer: Chat, admin: C
     assert listing(admin.sessions, LEEDS_CAFE).phone is None
     assert any("council's number" in n for n in notes_for(volunteer))
     assert count(admin.sessions, ChangeRequest, ChangeRequest.status == "rejected") == 1
+    await volunteer.say(f"/history {LEEDS_CAFE}")
+    volunteer.expect("edit phone: rejected (That's the council's number")
 
 
 async def test_trusted_volunteer_edits_apply_at_once(volunteer: Chat) -> None:
@@ -336,3 +338,20 @@ async def test_forget_removes_a_volunteers_account_and_role(volunteer: Chat) -> 
                  access.Account.user_id == volunteer.user) == 0
     await volunteer.say("/mylistings")
     volunteer.expect("isn't something I can do for you")
+
+
+async def test_link_a_second_platform_account(volunteer: Chat) -> None:
+    other_app = Chat(volunteer.sessions, volunteer.clock, user="vol-on-discord",
+                     platform="discord")
+    await other_app.say("/mylistings")
+    other_app.expect("isn't something I can do for you")
+    await volunteer.say("/link")
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", volunteer.text)
+    assert code, volunteer.text
+    await other_app.say(f"/link {code[0]}")
+    other_app.expect("linked")
+    await other_app.say("/mylistings")
+    other_app.expect(LEEDS_CAFE)
+    stranger = volunteer.someone_else("x")
+    await stranger.say(f"/link {code[0]}")  # one use only
+    stranger.expect("didn't work")
