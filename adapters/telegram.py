@@ -48,6 +48,7 @@ from sqlalchemy.orm import sessionmaker
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
     BotCommandScopeDefault,
     CallbackQuery,
     InlineKeyboardButton,
@@ -76,7 +77,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApp
 from tornado.web import RequestHandler
 
-from bot import storage
+from bot import access, storage
 from bot.catalogue import CATALOGUES, t
 from bot.crisis import detect_crisis
 from bot.types import Button, ConversationRef, Handler, Incoming, Location, PlaceCard, Reply
@@ -120,6 +121,17 @@ TEXT: dict[str, str] = {
     "tg_cmd_privacy": "What I keep about you",
     "tg_cmd_forget": "Delete everything I hold about you",
 }
+
+
+EVERYONE_COMMANDS = ("start", "help", "crisis", "privacy", "forget")
+# Shown only in the private chats of people who hold the role (BotCommandScopeChat);
+# every command is still checked in bot/access.py on every call.
+ROLE_COMMANDS = {
+    "volunteer": EVERYONE_COMMANDS + ("mylistings", "edit", "addgroup", "pause", "resume",
+                                      "verify", "history", "undo", "link"),
+}
+ROLE_COMMANDS["admin"] = ROLE_COMMANDS["volunteer"] + ("invite", "volunteers", "trust",
+                                                       "review", "stale")
 
 
 def _t(key: str) -> str:
@@ -390,6 +402,7 @@ class TelegramAdapter:
         self._finished = asyncio.Event()
         self._locks = ChatLocks()
         self._blocked: set[int] = set()  # chats that answered 403, until they write again
+        self._menus: dict[int, str | None] = {}  # private chat -> role menu it was given
         self._keyboard: set[int] = set()  # chats showing our location keyboard
         self._server: HTTPServer | None = None
         self._turns: set[asyncio.Task] = set()  # turns being handled
@@ -464,9 +477,8 @@ class TelegramAdapter:
 
     async def _set_commands(self, app: Application) -> None:
         try:
-            await app.bot.set_my_commands(
-                bot_commands(("start", "help", "crisis", "privacy", "forget")),
-                scope=BotCommandScopeDefault())
+            await app.bot.set_my_commands(bot_commands(EVERYONE_COMMANDS),
+                                          scope=BotCommandScopeDefault())
             await app.bot.set_my_commands(bot_commands(GROUP_SAFE_COMMANDS),
                                           scope=BotCommandScopeAllGroupChats())
         except TelegramError as exc:  # the menu is a nicety: run without it
@@ -680,6 +692,32 @@ class TelegramAdapter:
                     log.exception("handler failed", extra={"conv": turn.ref.log_id})
                     replies = [Reply(t("db_down"))]
             await self._deliver(turn, replies)
+            if turn.private and msg is not None:
+                await self._sync_menu(turn)
+
+    async def _sync_menu(self, turn: _Turn) -> None:
+        """Give this chat the command menu of the person's role, after any turn that
+        may have changed it (an invite redeemed, /forget, an admin's grant)."""
+        def role() -> str | None:
+            with self.sessions() as session:
+                return access.role_of(session, PLATFORM, turn.ref.user_id)
+        try:
+            wanted = await asyncio.to_thread(role)
+        except SQLAlchemyError:
+            return
+        if self._menus.get(turn.chat_id) == wanted:
+            return
+        assert self._app is not None
+        scope = BotCommandScopeChat(turn.chat_id)
+        try:
+            if wanted is None:
+                await self._app.bot.delete_my_commands(scope=scope)
+            else:
+                await self._app.bot.set_my_commands(bot_commands(ROLE_COMMANDS[wanted]),
+                                                    scope=scope)
+            self._menus[turn.chat_id] = wanted
+        except TelegramError as exc:  # the menu is a nicety
+            log.warning("could not set a role menu: %s", type(exc).__name__)
 
     async def _claim(self, update_id: int, ref: ConversationRef) -> bool:
         def claim() -> bool:

@@ -325,3 +325,11 @@ def redeem_link_code(session: Session, code: str, platform: str, user_id: str,
                             person_id=invite.created_by))
     invite.used_at, invite.used_by = now, invite.created_by
     return True
+
+
+def role_of(session: Session, platform: str, user_id: str) -> str | None:
+    """"admin", "volunteer" or None: which command menu this account should see."""
+    actor = actor_for(session, platform, user_id)
+    if actor.is_admin:
+        return "admin"
+    return "volunteer" if actor.organisations else None

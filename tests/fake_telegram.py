@@ -216,13 +216,22 @@ class FakeTelegram:
         return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False,
                 "pending_update_count": len(self._updates)}
 
+    @staticmethod
+    def _scope(p: dict[str, Any]) -> str:
+        """"default", "all_group_chats", or "chat:<id>" for a per-chat menu."""
+        scope = p.get("scope") or {"type": "default"}
+        return f"chat:{scope['chat_id']}" if scope["type"] == "chat" else scope["type"]
+
     async def _api_setMyCommands(self, p: dict[str, Any]) -> bool:
-        scope = (p.get("scope") or {"type": "default"})["type"]
-        self.commands[scope] = p["commands"]
+        self.commands[self._scope(p)] = p["commands"]
+        return True
+
+    async def _api_deleteMyCommands(self, p: dict[str, Any]) -> bool:
+        self.commands.pop(self._scope(p), None)
         return True
 
     async def _api_getMyCommands(self, p: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.commands.get((p.get("scope") or {"type": "default"})["type"], [])
+        return self.commands.get(self._scope(p), [])
 
     def _message(self, p: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = p["chat_id"]

@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 
 # Tables defined outside directory/ register on the shared metadata when imported.
 import bot.access  # noqa: F401
+import bot.broadcast_store  # noqa: F401
 import bot.outbox  # noqa: F401
 import bot.storage  # noqa: F401
 import directory.curation  # noqa: F401

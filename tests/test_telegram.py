@@ -531,3 +531,26 @@ def test_cli_webhook_needs_a_secret(cli_env: None, monkeypatch: pytest.MonkeyPat
                                       "https://bot.example.org/hook"])
     assert result.exit_code == 2
     assert "secret token" in result.output
+
+
+async def test_role_menus_only_for_role_holders(tg: FakeTelegram, sessions: sessionmaker,
+                                                conversation: Conversation) -> None:
+    """Volunteer and admin commands appear in the menu of those who hold the role, and
+    go when the role goes (/forget); everyone else keeps the default menu."""
+    from bot import access
+
+    with sessions() as s:
+        access.grant(s, "telegram", str(USER), "admin", datetime.now(UTC))
+        s.commit()
+    async with running(make_adapter(tg, sessions), conversation):
+        await tg.send_text("/help")
+        await tg.wait_for(lambda: f"chat:{USER}" in tg.commands)
+        menu = [c["command"] for c in tg.commands[f"chat:{USER}"]]
+        assert {"review", "invite", "edit", "crisis"} <= set(menu)
+        await tg.send_text("/help", user_id=USER + 1)
+        await tg.wait_sent(1, chat_id=USER + 1)
+        assert f"chat:{USER + 1}" not in tg.commands  # a stranger: default menu only
+        await tg.send_text("/forget")
+        await tg.wait_for(lambda: "Yes, delete" in tg.inline_labels())
+        await tg.press("Yes, delete")
+        await tg.wait_for(lambda: f"chat:{USER}" not in tg.commands)

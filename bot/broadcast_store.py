@@ -1,0 +1,356 @@
+"""Subscriptions, broadcasts and the durable delivery queue (one row per recipient).
+
+Nobody is in the `subscription` table unless they sent /subscribe; /unsubscribe and
+/forget delete their row and every delivery still waiting for them. A broadcast's
+`delivery` rows are written in the same transaction as its confirmation, so a crash after
+"confirm" loses nothing. Workers (bot/delivery.py) claim rows with
+`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, mark them `sending` with their id and
+the time (a lease), commit, send, then mark each row `sent` / `failed` / `unsubscribed`.
+
+A row's life:  pending -> sending -> sent | failed | unsubscribed (the person blocked us)
+                  |          |-> pending (429 or a network error: tried again later)
+                  |          `-> pending again if its worker died (lease expired: reclaimed)
+                  `-> cancelled (an admin cancelled the broadcast before it was claimed)
+
+Reports are counted from the rows, never kept as counters, so they stay true whatever
+process dies when.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from directory.models import Base
+
+# What people can ask to hear about. Buttons carry positions ("bt2"), never these codes.
+TOPICS = ("events", "new_groups", "women", "men", "lgbtq", "family")
+STATUSES = ("pending", "sending", "sent", "failed", "unsubscribed", "cancelled")
+AUDIENCES = ("everyone", "area", "topic", "platform")
+MAX_ATTEMPTS = 5  # transient failures (network, 5xx) before a row is marked failed
+
+
+class Subscription(Base):
+    """Someone who asked for broadcasts: where they are (about 1 km, rounded), how far
+    they'd travel, and the topics they chose (none chosen: every topic)."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))  # delivered as a direct message
+    area_label: Mapped[str | None] = mapped_column(String(80))
+    latitude: Mapped[float | None] = mapped_column(Float)  # rounded to 0.01 degree
+    longitude: Mapped[float | None] = mapped_column(Float)
+    radius_km: Mapped[float | None] = mapped_column(Float)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Broadcast(Base):
+    """An admin's message. status: draft (being written), queued (rows written; each row
+    knows when it may go), cancelled. Progress and the report come from the rows."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)  # exactly what recipients get
+    created_by: Mapped[int | None] = mapped_column(Integer)  # person id
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    audience: Mapped[dict] = mapped_column(JSON, default=dict)  # {"kind": ..., ...}
+    send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Delivery(Base):
+    """One recipient of one broadcast."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "platform", "user_id"),
+        # The claim query: waiting rows of one platform, oldest first.
+        Index("ix_delivery_claim", "platform", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcast.id", ondelete="CASCADE"),
+                                              index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[str | None] = mapped_column(String(64))  # the platform's, if known
+    error: Mapped[str | None] = mapped_column(String(64))  # a short reason, never text
+
+
+def aware(when: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without a zone; everything here is UTC."""
+    if when is None or when.tzinfo is not None:
+        return when
+    return when.replace(tzinfo=UTC)
+
+
+# -- subscriptions -----------------------------------------------------------------------
+
+
+def subscription(session: Session, platform: str, user_id: str) -> Subscription | None:
+    return session.scalar(select(Subscription).where(Subscription.platform == platform,
+                                                     Subscription.user_id == user_id))
+
+
+def subscribe(session: Session, platform: str, user_id: str, now: datetime, *,
+              topics: list[str] | None = None, area: tuple[str, float, float] | None = None,
+              radius_km: float | None = None) -> tuple[Subscription, bool]:
+    """Create or replace someone's subscription; True if it is new."""
+    row = subscription(session, platform, user_id)
+    new = row is None
+    if row is None:
+        row = Subscription(platform=platform, user_id=user_id, created_at=now)
+        session.add(row)
+    row.topics = sorted(set(topics or []) & set(TOPICS))
+    if area is not None:
+        label, lat, lon = area
+        row.area_label, row.latitude, row.longitude = label[:80], round(lat, 2), round(lon, 2)
+        row.radius_km = radius_km
+    else:
+        row.area_label = row.latitude = row.longitude = row.radius_km = None
+    session.flush()
+    return row, new
+
+
+def unsubscribe(session: Session, platform: str, user_id: str,
+                status: str = "cancelled") -> bool:
+    """Delete the subscription; deliveries still waiting for the person are marked
+    `status` (cancelled when they asked, unsubscribed when they blocked us)."""
+    session.execute(update(Delivery).where(
+        Delivery.platform == platform, Delivery.user_id == user_id,
+        Delivery.status == "pending").values(status=status))
+    result = session.execute(delete(Subscription).where(Subscription.platform == platform,
+                                                        Subscription.user_id == user_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def forget(session: Session, platform: str, user_id: str) -> None:
+    """/forget: the subscription and every delivery row naming the person go (reports
+    then count them no more; nothing left names them)."""
+    session.execute(delete(Delivery).where(Delivery.platform == platform,
+                                           Delivery.user_id == user_id))
+    session.execute(delete(Subscription).where(Subscription.platform == platform,
+                                               Subscription.user_id == user_id))
+
+
+# -- audiences ---------------------------------------------------------------------------
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine); within 0.5% of geodesic, plenty at 1 km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def audience(session: Session, spec: dict) -> list[tuple[str, str]]:
+    """(platform, user id) of everyone a broadcast with this audience reaches:
+    - everyone: every subscriber;
+    - area {lat, lon, radius_km}: subscribers who gave an area whose circle (their
+      radius) meets the broadcast's circle; subscribers without an area are not included;
+    - topic {topic}: subscribers who chose that topic, or chose no topic (= all);
+    - platform {platform}: every subscriber on that platform.
+    `platforms`, if given, limits any audience to the platforms being served."""
+    q = select(Subscription).order_by(Subscription.id)
+    kind = spec.get("kind")
+    if kind == "platform":
+        q = q.where(Subscription.platform == spec["platform"])
+    elif kind == "area":
+        # A bounding box in SQL first, then the exact distance on the few left.
+        reach = float(spec["radius_km"]) + 200.0
+        dlat = reach / 111.0
+        dlon = reach / (111.0 * max(0.1, math.cos(math.radians(float(spec["lat"])))))
+        q = q.where(Subscription.latitude.is_not(None),
+                    Subscription.latitude.between(spec["lat"] - dlat, spec["lat"] + dlat),
+                    Subscription.longitude.between(spec["lon"] - dlon, spec["lon"] + dlon))
+    if spec.get("platforms"):
+        q = q.where(Subscription.platform.in_(spec["platforms"]))
+    out = []
+    for s in session.scalars(q):
+        if kind == "topic" and s.topics and spec["topic"] not in s.topics:
+            continue
+        if kind == "area":
+            assert s.latitude is not None and s.longitude is not None
+            d = distance_km(s.latitude, s.longitude, spec["lat"], spec["lon"])
+            if d > float(spec["radius_km"]) + (s.radius_km or 0.0):
+                continue
+        out.append((s.platform, s.user_id))
+    return out
+
+
+def queue(session: Session, broadcast: Broadcast, now: datetime,
+          send_at: datetime | None = None) -> int:
+    """Write one pending row per recipient, due at `send_at` (now if None). Returns the
+    number of rows, which is the number of recipients."""
+    when = send_at or now
+    targets = audience(session, broadcast.audience)
+    if targets:
+        session.execute(Delivery.__table__.insert(), [
+            {"broadcast_id": broadcast.id, "platform": p, "user_id": u, "status": "pending",
+             "not_before": when, "attempts": 0} for p, u in targets])
+    broadcast.status = "queued"
+    broadcast.send_at = when
+    broadcast.queued_at = now
+    broadcast.recipients = len(targets)
+    return len(targets)
+
+
+def cancel(session: Session, broadcast_id: int, now: datetime) -> int:
+    """Stop a broadcast: rows not yet claimed are cancelled (a row a worker already holds
+    is finished by it, so the report stays true). Returns rows cancelled."""
+    row = session.get(Broadcast, broadcast_id)
+    if row is None:
+        return 0
+    result = session.execute(update(Delivery).where(
+        Delivery.broadcast_id == broadcast_id, Delivery.status == "pending")
+        .values(status="cancelled"))
+    row.status, row.cancelled_at = "cancelled", now
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Report:
+    broadcast_id: int
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get("pending", 0) + self.counts.get("sending", 0)
+
+    @property
+    def finished(self) -> bool:
+        return self.waiting == 0
+
+
+def report(session: Session, broadcast_id: int) -> Report:
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, n in session.execute(
+            select(Delivery.status, func.count()).where(Delivery.broadcast_id == broadcast_id)
+            .group_by(Delivery.status)):
+        counts[status] = n
+    return Report(broadcast_id, counts)
+
+
+# -- the queue, for workers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    platform: str
+    user_id: str
+    text: str
+    attempts: int
+
+    @property
+    def nonce(self) -> str:
+        """The same for every attempt at this row: Discord drops a second message with
+        the nonce of one it already has (enforce_nonce), so a resend after a crash is not
+        shown twice there. At most 25 characters."""
+        return f"rcb{self.id}"
+
+
+def claim(session: Session, platform: str, worker: str, now: datetime, lease: timedelta,
+          limit: int = 25) -> list[Claimed]:
+    """Take up to `limit` due rows of a platform: pending ones, and `sending` ones whose
+    worker has not finished them within `lease` (it died). Locked with SKIP LOCKED on
+    PostgreSQL, so workers never take the same row; marked `sending` with this worker's
+    id and committed by the caller before anything is sent."""
+    stale = now - lease
+    q = (select(Delivery.id, Delivery.user_id, Delivery.attempts, Broadcast.text)
+         .join(Broadcast, Broadcast.id == Delivery.broadcast_id)
+         .where(Delivery.platform == platform, Delivery.not_before <= now,
+                or_(Delivery.status == "pending",
+                    and_(Delivery.status == "sending", Delivery.claimed_at < stale)))
+         .order_by(Delivery.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(of=Delivery, skip_locked=True)
+    rows = session.execute(q).all()
+    if not rows:
+        return []
+    session.execute(update(Delivery).where(Delivery.id.in_([r.id for r in rows]))
+                    .values(status="sending", claimed_by=worker, claimed_at=now,
+                            attempts=Delivery.attempts + 1))
+    return [Claimed(r.id, platform, r.user_id, r.text, r.attempts + 1) for r in rows]
+
+
+def _mine(row_id: int, worker: str) -> object:
+    return and_(Delivery.id == row_id, Delivery.claimed_by == worker,
+                Delivery.status == "sending")
+
+
+def mark_sent(session: Session, row_id: int, worker: str, now: datetime,
+              message_id: str | None) -> bool:
+    """False if the row is no longer this worker's (it stalled past its lease)."""
+    result = session.execute(update(Delivery).where(_mine(row_id, worker)).values(
+        status="sent", sent_at=now, message_id=message_id, error=None))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_failed(session: Session, row_id: int, worker: str, error: str) -> None:
+    session.execute(update(Delivery).where(_mine(row_id, worker)).values(
+        status="failed", error=error[:64]))
+
+
+def mark_blocked(session: Session, row: Claimed, worker: str) -> None:
+    """The person blocked the bot (or closed their DMs): unsubscribed, and their other
+    waiting rows with them."""
+    session.execute(update(Delivery).where(_mine(row.id, worker)).values(
+        status="unsubscribed", error="blocked"))
+    unsubscribe(session, row.platform, row.user_id, status="unsubscribed")
+
+
+def release(session: Session, row_id: int, worker: str, not_before: datetime,
+            error: str) -> None:
+    """Back to pending, to be tried again from `not_before` (429, network trouble)."""
+    session.execute(update(Delivery).where(_mine(row_id, worker)).values(
+        status="pending", not_before=not_before, claimed_by=None, claimed_at=None,
+        error=error[:64]))
+
+
+def due(session: Session, platform: str, now: datetime, lease: timedelta) -> bool:
+    """Is anything waiting for this platform now (or held by a dead worker)?"""
+    return session.scalar(select(Delivery.id).where(
+        Delivery.platform == platform, Delivery.not_before <= now,
+        or_(Delivery.status == "pending",
+            and_(Delivery.status == "sending", Delivery.claimed_at < now - lease))
+    ).limit(1)) is not None
