@@ -12,7 +12,7 @@ EN: dict[str, str] = {
     "greeting": (
         "Hi, I'm Recovery Connector. I help you find recovery groups and support near "
         "you, run by people who've been there.\n"
-        "I keep as little as I can, for 24 hours at most. /privacy says more.\n"
+        "I keep as little as I can, for {ttl_hours} hours at most. /privacy says more.\n"
         "If you're in danger right now, send /crisis or call 999."
     ),
     "ask_needs": "What would you like support with? Tap one, or tell me in your own words.",
@@ -38,7 +38,15 @@ EN: dict[str, str] = {
         "so I can show results. Never your words, your name or your exact location.\n"
         "How long: {ttl_hours} hours after your last message, then it's deleted.\n"
         "Problem reports about a listing keep no trace of who sent them.\n"
-        "Send /forget at any time to delete everything now."
+        "If you /subscribe to news, I keep your chat id, a rough area and the topics you "
+        "chose, until you send /unsubscribe.\n"
+        "Send /forget at any time to delete everything now, subscriptions included."
+    ),
+    # Retention periods (bot/retention.py), shown by /privacy after "privacy".
+    "privacy_retention": (
+        "Problem reports are deleted after {report_days} days, messages to volunteers "
+        "after {notification_days} days, and records of who a broadcast went to "
+        "{delivery_days} days after it was sent."
     ),
     "forget_confirm": "Delete everything I hold about you? This can't be undone.",
     "forgotten": "Done. I've deleted everything I held about you. Send /start whenever "
@@ -90,6 +98,8 @@ EN: dict[str, str] = {
     "report_thanks": "Thank you. I've passed that on to the people who look after the "
                      "directory. Nothing about you was kept with it.",
     # errors
+    "went_wrong": "Sorry, something went wrong on my side. Please try again, or send "
+                  "/start to begin again.",
     "db_down": "Sorry, something went wrong on my side and I can't search right now. "
                "Please try again in a few minutes.",
     # buttons
@@ -246,6 +256,79 @@ EN: dict[str, str] = {
     "v_b_reject": "Reject",
     "v_b_remove": "Remove #{n}",
     "v_b_trust": "Trust #{n}",
+    # broadcasts (bot/broadcasting.py)
+    "bc_footer": "You get these because you asked to. Send /unsubscribe to stop them.",
+    "bc_sub_ask": "I can send you news now and then: events, new groups, changes to "
+                  "meetings. Tap the topics you'd like (none means everything), or tell me, "
+                  "for example \"events near Leeds\" or \"women's groups\". Then tap "
+                  "Subscribe.",
+    "bc_sub_more": "Got it. Anything else? Tap Subscribe when you're done.",
+    "bc_sub_so_far": "So far: {summary}",
+    "bc_sub_summary": "{what}, anywhere",
+    "bc_sub_summary_area": "{what}, within {km} km of {place}",
+    "bc_sub_all_topics": "all news",
+    "bc_sub_place_unknown": "I couldn't find that place. Try a town or a postcode, like "
+                            "\"near Leeds\" or \"LS1\".",
+    "bc_subscribed": "You're subscribed: {summary}. Send /unsubscribe at any time to stop. "
+                     "/privacy says what I keep.",
+    "bc_sub_updated": "Updated: {summary}. Send /unsubscribe at any time to stop.",
+    "bc_sub_cancelled": "OK, not subscribed.",
+    "bc_unsubscribed": "Done: you won't get any more news from me, and I've deleted your "
+                       "subscription.",
+    "bc_not_subscribed": "You weren't subscribed, so there's nothing to stop.",
+    "bc_topic_events": "Events",
+    "bc_topic_new_groups": "New groups",
+    "bc_topic_women": "Women's groups",
+    "bc_topic_men": "Men's groups",
+    "bc_topic_lgbtq": "LGBTQ+ groups",
+    "bc_topic_family": "Family & friends",
+    "bc_write": "Write the message to send. I'll show it to you exactly as people will "
+                "see it before anything goes.",
+    "bc_too_long": "That's too long for {platform}: {n} characters with the unsubscribe "
+                   "line, and {platform} allows {limit}. Please write a shorter one.",
+    "bc_preview": "This is exactly what people will get:",
+    "bc_audience": "Who should get it? {n} people have subscribed.",
+    "bc_ask_area": "Which place? Type a town or postcode, and a distance if you like "
+                   "(for example \"Leeds 20 km\"; {km} km if you don't say).",
+    "bc_area_unknown": "I couldn't find that place. Try a town or a postcode.",
+    "bc_ask_topic": "Which topic?",
+    "bc_ask_platform": "Which platform?",
+    "bc_aud_everyone": "everyone who subscribed",
+    "bc_aud_area": "subscribers within {km} km of {place}",
+    "bc_aud_topic": "subscribers to {topic}",
+    "bc_aud_platform": "subscribers on {platform}",
+    "bc_nobody": "Nobody matches that yet ({audience}). Choose another audience?",
+    "bc_confirm": "Send to {n} people ({audience})?",
+    "bc_ask_when": "When should it go? For example \"18:30\", \"tomorrow 9:00\", "
+                   "\"24/12 10:00\" or \"in 2 hours\" (UK time).",
+    "bc_when_unknown": "I couldn't read that time, or it has passed. Try \"tomorrow 9:00\" "
+                       "or \"in 2 hours\".",
+    "bc_queued": "Broadcast #{id} is on its way to {n} people. /broadcasts shows progress.",
+    "bc_scheduled": "Broadcast #{id} will go to {n} people on {when}. /broadcasts shows "
+                    "it, and can cancel it.",
+    "bc_cancelled": "OK, cancelled. Nothing was sent.",
+    "bc_none": "No broadcasts yet. /broadcast writes one.",
+    "bc_list": "Recent broadcasts:",
+    "bc_report": "#{id} \"{snippet}\": {state}. {sent} delivered, {failed} failed, "
+                 "{blocked} unsubscribed (blocked the bot), {waiting} waiting, {cancelled} "
+                 "cancelled, of {total}.",
+    "bc_state_scheduled": "scheduled for {when}",
+    "bc_state_sending": "sending",
+    "bc_state_finished": "finished",
+    "bc_state_cancelled": "cancelled",
+    "bc_list_closed": "OK.",
+    "bc_cancelled_one": "Cancelled. {line}",
+    "bc_b_subscribe": "Subscribe",
+    "bc_b_cancel": "Cancel",
+    "bc_b_everyone": "Everyone ({n})",
+    "bc_b_area": "Near a place",
+    "bc_b_topic": "A topic",
+    "bc_b_platform": "One platform",
+    "bc_b_rewrite": "Write it again",
+    "bc_b_other_audience": "Another audience",
+    "bc_b_now": "Send now to {n}",
+    "bc_b_schedule": "Schedule",
+    "bc_b_cancel_one": "Cancel #{id}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}

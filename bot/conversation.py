@@ -80,6 +80,11 @@ class Config:
     ttl: timedelta = timedelta(hours=24)
     radius_km: float = 25.0
     lang: str = "en"
+    # Retention periods in days, as `recovery-bot jobs retention` applies them (shown
+    # by /privacy; see bot/retention.py).
+    report_days: int = 180
+    notification_days: int = 30
+    delivery_days: int = 30
 
 
 @dataclass
@@ -146,10 +151,19 @@ class Conversation:
             return [self.crisis_reply()]
         try:
             replies = await asyncio.to_thread(self._handle_stored, msg)
-        except SQLAlchemyError:
-            log.exception("database error", extra={"conv": msg.ref.log_id})
+        except SQLAlchemyError as exc:
+            # The exception's type only: its message can hold SQL and values.
+            log.error("database error: %s", type(exc).__name__,
+                      extra={"conv": msg.ref.log_id})
             return [Reply(t("db_down")), self.crisis_reply(intro="crisis_contacts_only")]
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave anyone unanswered
+            log.error("turn failed: %s", type(exc).__name__, extra={"conv": msg.ref.log_id},
+                      exc_info=False)
+            return [Reply(t("went_wrong")), self.crisis_reply(intro="crisis_contacts_only")]
         return [_fit(r) for r in replies]
+
+    def _greeting(self) -> str:
+        return t("greeting", ttl_hours=int(self.config.ttl.total_seconds() // 3600))
 
     def crisis_reply(self, intro: str = "crisis_intro") -> Reply:
         lines = [t(intro)]
@@ -238,7 +252,10 @@ class Conversation:
         turn.replies.append(self.crisis_reply())
 
     def _cmd_privacy(self, turn: Turn, _arg: str) -> None:
-        turn.say(t("privacy", ttl_hours=int(self.config.ttl.total_seconds() // 3600)))
+        c = self.config
+        turn.say(t("privacy", ttl_hours=int(c.ttl.total_seconds() // 3600)) + "\n"
+                 + t("privacy_retention", report_days=c.report_days,
+                     notification_days=c.notification_days, delivery_days=c.delivery_days))
 
     def _cmd_forget(self, turn: Turn, _arg: str) -> None:
         turn.state.step = Step.CONFIRM_FORGET
@@ -269,7 +286,7 @@ class Conversation:
     def _restart(self, turn: Turn, greet: bool, quiet: bool = False) -> None:
         turn.state = State(step=Step.NEEDS)
         if greet:
-            turn.say(t("greeting"))
+            turn.say(self._greeting())
         if not quiet:
             self._ask_needs(turn)
 
@@ -291,7 +308,7 @@ class Conversation:
             return True
         if state.place is None and not state.online_only:
             if state.step == Step.NEW:
-                turn.say(t("greeting"))
+                turn.say(self._greeting())
             self._ask_place(turn)
             return True
         self._show_results(turn, fresh=True)
@@ -340,7 +357,7 @@ class Conversation:
         turn.say(t(key), ((b("b_online", "online"),),), request_location=True)
 
     def step_new(self, turn: Turn) -> None:
-        turn.say(t("greeting"))
+        turn.say(self._greeting())
         self._ask_needs(turn)
 
     def step_needs(self, turn: Turn) -> None:

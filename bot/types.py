@@ -72,7 +72,7 @@ class Reply:
     def plain_text(self) -> str:
         """The reply as plain text, with buttons as numbered choices."""
         lines = [self.text]
-        if self.card:
+        if self.card and self.card.map_url not in self.text:
             lines.append(f"Map: {self.card.map_url}")
         n = 0
         for row in self.buttons:

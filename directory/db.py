@@ -6,6 +6,8 @@ module only builds engines and brings the schema up to date with Alembic.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
@@ -44,6 +46,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA foreign_keys=ON")
     # WAL lets a reader (the chat) and a writer (an import) work at the same time.
     cur.execute("PRAGMA journal_mode=WAL")
+    # With WAL, NORMAL never corrupts the file; a power cut may lose the last commits
+    # (https://www.sqlite.org/pragma.html#pragma_synchronous). Conversation state is
+    # short-lived, and a directory import is re-runnable.
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
 
@@ -70,6 +76,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 conn.commit()
     else:
         command.upgrade(alembic_config(engine), revision)
+
+
+@contextlib.contextmanager
+def exclusive(engine: Engine, key: int = MIGRATION_LOCK_ID) -> Iterator[None]:
+    """Run a start-up step (loading the demo directory into an empty database) in one
+    process at a time: a PostgreSQL advisory lock, so two processes starting together
+    do not both find the database empty. Other backends: nothing to do (SQLite serves
+    one machine, and its write lock already serialises writers)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
 
 
 def session_factory(engine: Engine) -> sessionmaker:
