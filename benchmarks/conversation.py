@@ -248,7 +248,7 @@ async def main() -> None:
         print(f"directory: {args.listings} listings written in "
               f"{time.perf_counter() - t0:.1f}s to {path}")
         gazetteer = Gazetteer.default()
-        search = DirectorySearch()
+        search = DirectorySearch(recheck_seconds=1.0)  # as adapters/wiring.py runs it
         conversation = Conversation(sessions, gazetteer, search, Config(), clock=lambda: NOW)
         t0 = time.perf_counter()
         with sessions() as s:

@@ -485,12 +485,12 @@ class Conversation:
             turn.say(t("results_no_more"), self._results_buttons(turn, more=False))
             state.offset = max(0, state.offset - PAGE)
             return
-        views = load_views(turn.session, results.hits)
+        views = load_views(turn.session, results.hits, self.search.view_cache)
         state.results = [v.id for v in views]
         outro: list[str] = []
         if not views:
             national = self.search.search(turn.session, Query(limit=PAGE), turn.now)
-            views = load_views(turn.session, national.hits)
+            views = load_views(turn.session, national.hits, self.search.view_cache)
             state.results = [v.id for v in views]
             intro = t("results_none")
         elif results.online_fallback and state.place is not None:
@@ -514,7 +514,7 @@ class Conversation:
         q = Query(needs=frozenset(turn.state.needs), limit=50)
         hits = [h for h in self.search.search(turn.session, q, turn.now).hits
                 if not h.online and h.distance_km is None]
-        views = [v for v in load_views(turn.session, hits)
+        views = [v for v in load_views(turn.session, hits, self.search.view_cache)
                  if v.attendance == "phone" and v.phone][:HELPLINES_SHOWN]
         if not views:
             return []

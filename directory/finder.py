@@ -4,7 +4,7 @@ run the search, and load what is shown about each result."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -105,16 +105,24 @@ class ListingView:
         return out
 
 
-def load_views(session: Session, hits: list[Hit]) -> list[ListingView]:
-    """Full rows for the few results shown, in the order of `hits`."""
+def load_views(session: Session, hits: list[Hit],
+               cache: dict[int, Any] | None = None) -> list[ListingView]:
+    """Full rows for the few results shown, in the order of `hits`. With a cache (one
+    that is emptied whenever the directory changes, as DirectorySearch.view_cache is),
+    a listing shown before is not read again."""
     if not hits:
         return []
-    rows = session.scalars(
-        select(Listing).options(joinedload(Listing.organisation))
-        .where(Listing.id.in_([h.id for h in hits]))
-    ).all()
-    by_id = {row.id: row for row in rows}
-    return [view(by_id[h.id], h) for h in hits if h.id in by_id]
+    cache = {} if cache is None else cache
+    missing = [h.id for h in hits if h.id not in cache]
+    if missing:
+        rows = session.scalars(
+            select(Listing).options(joinedload(Listing.organisation))
+            .where(Listing.id.in_(missing))
+        ).all()
+        for row in rows:
+            cache[row.id] = view(row)
+    return [replace(cache[h.id], distance_km=h.distance_km, next_meeting=h.next_meeting,
+                    stale=h.stale) for h in hits if h.id in cache]
 
 
 def view(row: Listing, hit: Hit | None = None) -> ListingView:

@@ -11,6 +11,7 @@ worked out. Full rows are loaded from the database only for the results shown.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -311,14 +312,28 @@ def _meets_on_weekday(e: Entry, weekday: int, now: datetime) -> bool:
 
 
 class DirectorySearch:
-    """Keeps a search index per process and rebuilds it when the directory changed."""
+    """Keeps a search index per process and rebuilds it when the directory changed.
 
-    def __init__(self) -> None:
+    `recheck_seconds`: how long to trust the index before asking the database for the
+    directory version again (0: every search). A second is plenty for a directory that
+    volunteers edit a few times a day, and saves a query on every turn.
+    `view_cache`: what finder.load_views built for listings shown, valid for this
+    directory version (emptied whenever the index is rebuilt)."""
+
+    def __init__(self, recheck_seconds: float = 0.0) -> None:
         self._index = SearchIndex()
+        self.recheck_seconds = recheck_seconds
+        self._checked_at = -math.inf
+        self.view_cache: dict[int, object] = {}
 
     def index(self, session: Session) -> SearchIndex:
+        now = time.monotonic()
+        if now - self._checked_at < self.recheck_seconds:
+            return self._index
         if directory_version(session) != self._index.version:
             self._index = SearchIndex.build(session)
+            self.view_cache = {}
+        self._checked_at = now
         return self._index
 
     def search(self, session: Session, q: Query, now: datetime | None = None) -> Results:
