@@ -81,63 +81,52 @@ def _record(
     ))
 
 
+def _upsert(session: Session, entity: str, model: type, slug: str, existing: Any,
+            values: dict[str, Any], actor: str, dry_run: bool) -> Change:
+    """Create or update one row by its stable slug, with a revision and a version bump;
+    a dry run only says what would change."""
+    if dry_run:
+        if existing is None:
+            return Change(entity, slug, "create")
+        diff = {k: (getattr(existing, k), v) for k, v in values.items()
+                if _comparable(getattr(existing, k)) != _comparable(v)}
+        return Change(entity, slug, "update" if diff else "unchanged", diff)
+    action = "update"
+    if existing is None:
+        action = "create"
+        existing = model(created_at=now(), updated_at=now())
+        session.add(existing)
+    changed = _apply(session, existing, values)
+    if not changed:
+        return Change(entity, slug, "unchanged")
+    existing.updated_at = now()
+    session.flush()
+    _record(session, entity, existing, action, actor, changed)
+    bump_version(session)
+    return Change(entity, slug, action, changed)
+
+
 def upsert_organisation(
     session: Session, rec: OrganisationRecord, actor: str, dry_run: bool = False
 ) -> Change:
     values = {k: getattr(rec, k) for k in field_names(OrganisationRecord)}
     org = session.scalar(select(Organisation).where(Organisation.slug == rec.slug))
-    action = "update"
-    if org is None:
-        action = "create"
-        if dry_run:
-            return Change("organisation", rec.slug, "create")
-        org = Organisation(created_at=now(), updated_at=now())
-        session.add(org)
-    elif dry_run:
-        probe = {k: getattr(org, k) for k in values}
-        diff = {k: (probe[k], v) for k, v in values.items()
-                if _comparable(probe[k]) != _comparable(v)}
-        return Change("organisation", rec.slug, "update" if diff else "unchanged", diff)
-    changed = _apply(session, org, values)
-    if not changed:
-        return Change("organisation", rec.slug, "unchanged")
-    org.updated_at = now()
-    session.flush()
-    _record(session, "organisation", org, action, actor, changed)
-    bump_version(session)
-    return Change("organisation", rec.slug, action, changed)
+    return _upsert(session, "organisation", Organisation, rec.slug, org, values, actor,
+                   dry_run)
 
 
 def upsert_listing(
     session: Session, rec: ListingRecord, actor: str, dry_run: bool = False
 ) -> Change:
     values = {k: getattr(rec, k) for k in field_names(ListingRecord) if k != "organisation_slug"}
-    org_id = session.scalar(
-        select(Organisation.id).where(Organisation.slug == rec.organisation_slug)
-    )
     listing = session.scalar(select(Listing).where(Listing.slug == rec.slug))
-    if dry_run:
-        if listing is None:
-            return Change("listing", rec.slug, "create")
-        diff = {k: (getattr(listing, k), v) for k, v in values.items()
-                if _comparable(getattr(listing, k)) != _comparable(v)}
-        return Change("listing", rec.slug, "update" if diff else "unchanged", diff)
-    if org_id is None:
-        raise LookupError(f"organisation {rec.organisation_slug!r} does not exist")
-    values["organisation_id"] = org_id
-    action = "update"
-    if listing is None:
-        action = "create"
-        listing = Listing(created_at=now(), updated_at=now())
-        session.add(listing)
-    changed = _apply(session, listing, values)
-    if not changed:
-        return Change("listing", rec.slug, "unchanged")
-    listing.updated_at = now()
-    session.flush()
-    _record(session, "listing", listing, action, actor, changed)
-    bump_version(session)
-    return Change("listing", rec.slug, action, changed)
+    if not dry_run:
+        org_id = session.scalar(
+            select(Organisation.id).where(Organisation.slug == rec.organisation_slug))
+        if org_id is None:
+            raise LookupError(f"organisation {rec.organisation_slug!r} does not exist")
+        values["organisation_id"] = org_id
+    return _upsert(session, "listing", Listing, rec.slug, listing, values, actor, dry_run)
 
 
 def _aware(values: dict[str, Any]) -> dict[str, Any]:
