@@ -355,3 +355,42 @@ async def test_link_a_second_platform_account(volunteer: Chat) -> None:
     stranger = volunteer.someone_else("x")
     await stranger.say(f"/link {code[0]}")  # one use only
     stranger.expect("didn't work")
+
+
+async def test_admin_lists_trusts_and_removes_volunteers(volunteer: Chat, admin: Chat) -> None:
+    await admin.say(f"/volunteers {LEEDS_ORG}")
+    admin.expect("Volunteers of Leeds Recovery Community")
+    person = re.search(r"#(\d+)", admin.text)[1]  # type: ignore[index]
+    await admin.tap(f"Trust #{person}")
+    admin.expect("now trusted")
+    await admin.say(f"/volunteers {LEEDS_ORG}")
+    admin.expect("(trusted)")
+    await admin.tap(f"Remove #{person}")
+    admin.expect("removed")
+    await volunteer.say(f"/edit {LEEDS_CAFE}")
+    volunteer.expect("isn't something I can do for you")
+
+
+@pytest.mark.parametrize("steps", [
+    ["/addgroup", "Tap:Cancel"],
+    ["/addgroup", "New Group", "Tap:Cancel"],
+    ["/addgroup", "New Group", "Mondays", "19:00-20:00", "/cancel"],
+    ["/addgroup", "New Group", "Mondays", "19:00-20:00", "Tap:Online", "https://x.org/j",
+     "Tap:Cancel"],
+    [f"/pause {LEEDS_CAFE}", "Tap:Cancel"],
+    [f"/pause {LEEDS_CAFE}", "Closed for painting", "Tap:Cancel"],
+    [f"/resume {LEEDS_CAFE}", "Tap:Cancel"],
+])
+async def test_cancel_any_guided_command_writes_nothing(volunteer: Chat,
+                                                        steps: list[str]) -> None:
+    grant(volunteer, "trusted")
+    listings = count(volunteer.sessions, Listing)
+    revisions = count(volunteer.sessions, Revision)
+    for step in steps:
+        if step.startswith("Tap:"):
+            await volunteer.tap(step[4:])
+        else:
+            await volunteer.say(step)
+    volunteer.expect("Nothing was changed") if steps[-1] != "/cancel" else None
+    assert count(volunteer.sessions, Listing) == listings
+    assert count(volunteer.sessions, Revision) == revisions
