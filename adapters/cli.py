@@ -120,10 +120,14 @@ def run(
         "--secret-token", envvar="TELEGRAM_WEBHOOK_SECRET", help="Telegram webhook: the "
         "secret Telegram sends with every update (prefer the environment variable).",
         show_default=False)] = None,
+    health_listen: Annotated[str | None, typer.Option(
+        "--health-listen", envvar="HEALTH_LISTEN", help="Serve /healthz, /readyz and "
+        "/metrics on HOST:PORT (off unless given).", show_default=False)] = None,
 ) -> None:
     """Run the bot on chat platforms until stopped (Ctrl-C): `recovery-bot run telegram`."""
     import asyncio
 
+    from adapters.operations import Operations
     from adapters.wiring import build_conversation
 
     names = list(dict.fromkeys(p.strip().lower() for p in platforms))
@@ -131,21 +135,59 @@ def run(
         if name not in PLATFORMS:
             _fail(f"Unknown platform '{name}'. Choose from: {', '.join(PLATFORMS)}.")
     settings = Settings()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings.log_level, settings.log_format)
     a = build_app(settings)
     opts = RunOptions(webhook_url=webhook_url, listen=listen, secret_token=secret_token)
     adapters = [PLATFORMS[name](a, opts) for name in names]
     try:
-        asyncio.run(_serve(adapters, build_conversation(a).handle))
+        ops = Operations.prepare(a, health_listen)  # before the conversation: times search
+    except ValueError as exc:
+        _fail(str(exc))
+        raise
+    try:
+        asyncio.run(ops.serve(adapters, build_conversation(a, names).handle,
+                              lambda handler: _serve(adapters, handler,
+                                                     dict(zip(names, adapters, strict=True)),
+                                                     a)))
     except RuntimeError as exc:  # an adapter could not start (bad token, no network)
         _fail(f"Could not start: {exc}", 1)
 
 
-def _configure_logging(level: str) -> None:
+@app.command()
+def deliver(
+    platforms: Annotated[list[str], typer.Argument(
+        help=f"Platforms to deliver for: {', '.join(PLATFORMS)}.", show_default=False)],
+    lease: Annotated[float, typer.Option(
+        help="Seconds after which rows held by a dead worker are taken again.")] = 60.0,
+    rate: Annotated[float | None, typer.Option(
+        help="Messages a second for this worker (default: the platform's limit; divide "
+        "it between workers running at once).")] = None,
+) -> None:
+    """Deliver broadcasts and notifications only, no chat (extra workers share the queue
+    safely on PostgreSQL). `recovery-bot run` already delivers for what it serves."""
+    import asyncio
+
+    from adapters.senders import deliver_only
+
+    names = list(dict.fromkeys(p.strip().lower() for p in platforms))
+    for name in names:
+        if name not in PLATFORMS:
+            _fail(f"Unknown platform '{name}'. Choose from: {', '.join(PLATFORMS)}.")
+    settings = Settings()
+    _configure_logging(settings.log_level, settings.log_format)
+    a = build_app(Settings(load_demo=False))
+    try:
+        asyncio.run(deliver_only(settings, a.sessions, names, lease=lease, rate=rate))
+    except RuntimeError as exc:
+        _fail(f"Could not start: {exc}", 1)
+
+
+def _configure_logging(level: str, fmt: str = "text") -> None:
     import logging
 
-    logging.basicConfig(level=level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from adapters.logs import configure_logging
+
+    configure_logging(level, fmt)  # JSON lines by default for `run` (LOG_FORMAT)
     # httpx logs every request URL at INFO, and Telegram's URLs hold the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -155,8 +197,11 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
 
 
-async def _serve(adapters: list[Adapter], handler: Handler) -> None:
-    """Run every adapter until Ctrl-C / SIGTERM or until one of them stops."""
+async def _serve(adapters: list[Adapter], handler: Handler,
+                 by_name: dict[str, Adapter] | None = None, a: App | None = None) -> None:
+    """Run every adapter until Ctrl-C / SIGTERM or until one of them stops. Beside them
+    a delivery worker sends broadcasts and notifications for the platforms served; on
+    stop it claims nothing more and finishes what it holds before the adapters stop."""
     import asyncio
     import contextlib
     import signal
@@ -166,11 +211,20 @@ async def _serve(adapters: list[Adapter], handler: Handler) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(a.start(handler)) for a in adapters]
+    tasks = [asyncio.create_task(ad.start(handler)) for ad in adapters]
+    worker = None
+    if by_name and a is not None:
+        from adapters.senders import delivery_worker
+
+        worker = delivery_worker(a.sessions, by_name)  # type: ignore[arg-type]
+        delivering = asyncio.create_task(worker.run())
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
-    for a in adapters:
-        await a.stop()
+    if worker is not None:
+        worker.stop()
+        await asyncio.gather(delivering, return_exceptions=True)
+    for ad in adapters:
+        await ad.stop()
     waiter.cancel()
     for result in await asyncio.gather(*tasks, return_exceptions=True):
         if isinstance(result, Exception):
@@ -390,6 +444,27 @@ def jobs_remind_stale() -> None:
                              timedelta(days=a.settings.stale_after_days))
         session.commit()
     typer.echo(f"Reminders queued for {count} listings.")
+
+
+@jobs_app.command("retention")
+def jobs_retention(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Delete what is past its retention period (README, "Privacy"); run it daily."""
+    from datetime import UTC, datetime
+
+    from bot import retention
+
+    a = build_app(Settings(load_demo=False))
+    s = a.settings
+    periods = retention.Periods.days(s.retention_report_days, s.retention_notification_days,
+                                     s.retention_delivery_days)
+    with a.sessions() as session:
+        deleted = retention.apply(session, datetime.now(UTC), periods)
+        session.commit()
+    if as_json:
+        typer.echo(json.dumps(deleted.as_dict()))
+    else:
+        typer.echo("Deleted: " + ", ".join(f"{n} {k.replace('_', ' ')}"
+                                            for k, n in deleted.as_dict().items()) + ".")
 
 
 @db_app.command("upgrade")

@@ -38,3 +38,11 @@ class Settings(BaseSettings):
     discord_api_base_url: str | None = None
     discord_gateway_url: str | None = None
     log_level: str = "INFO"
+    # JSON log lines (one object per line) for `recovery-bot run`; "text" for people.
+    log_format: str = "json"
+    # `recovery-bot run`: serve /healthz, /readyz and /metrics on HOST:PORT (off if unset).
+    health_listen: str | None = None
+    # Retention (bot/retention.py, `recovery-bot jobs retention`), in days.
+    retention_report_days: float = 180
+    retention_notification_days: float = 30
+    retention_delivery_days: float = 30

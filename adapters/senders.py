@@ -1,0 +1,244 @@
+"""Senders for the delivery worker (bot/delivery.py): one direct message to a user id,
+rendered exactly as the platform's adapter renders a reply, with an outcome the worker
+can act on (the adapters' own `send` swallows outcomes: right for a chat turn, not for
+a queue that must report delivered / failed / blocked).
+
+- Telegram: plain text, no parse mode, link previews off, split under 4096 UTF-16 units
+  by adapters/telegram.py's own `split_text` - the same as every chat reply, so nothing
+  anyone typed can inject markup (REFERENCE.md, Telegram HTML). 403 / "chat not found"
+  mean the person blocked the bot or never started it: unsubscribed, and their
+  conversation marked inactive (bot/storage.py), as the adapter does. 429 gives
+  retry_after to the worker. No idempotency key exists in the Bot API.
+- Discord: a DM, markdown-escaped and split by adapters/discord_adapter.py's `render`,
+  no mentions (AllowedMentions.none()), with a nonce per piece and enforce_nonce (what
+  discord.py sends with any nonce): Discord drops a repeat with the same nonce. 403 with
+  code 50007 means DMs closed or blocked. discord.py itself waits out 429s.
+
+Each sender takes a function that returns the client to use, so `recovery-bot run`
+shares the running adapter's client (one connection, and for Telegram one PTB rate
+limiter for chat replies and broadcasts together) while `recovery-bot deliver` and tests
+use a client of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from bot import storage
+from bot.delivery import Outcome, Worker
+from bot.types import ConversationRef, Reply
+
+log = logging.getLogger(__name__)
+
+
+def _mark_inactive(sessions: sessionmaker | None, ref: ConversationRef) -> None:
+    if sessions is None:
+        return
+    try:
+        with sessions() as session:
+            storage.mark_inactive(session, ref.key)
+            session.commit()
+    except SQLAlchemyError:
+        log.warning("could not mark conversation inactive", extra={"conv": ref.log_id})
+
+
+class TelegramSender:
+    platform = "telegram"
+
+    def __init__(self, bot: Callable[[], object | None], sessions: sessionmaker | None = None
+                 ) -> None:
+        self._bot = bot
+        self.sessions = sessions
+
+    @classmethod
+    def standalone(cls, token: str, api_base_url: str | None,
+                   sessions: sessionmaker | None = None) -> tuple[TelegramSender, object]:
+        """A sender with its own Bot API client (no PTB rate limiter: the worker paces
+        and handles 429 itself). Returns the sender and the bot, to initialize and shut
+        down (`async with bot:`)."""
+        from telegram import Bot
+        from telegram.request import HTTPXRequest
+
+        from adapters.telegram import api_urls
+
+        api, files = api_urls(api_base_url)
+        bot = Bot(token, base_url=api, base_file_url=files,
+                  request=HTTPXRequest(connection_pool_size=16))
+        return cls(lambda: bot, sessions), bot
+
+    async def send(self, user_id: str, text: str, nonce: str | None) -> Outcome:
+        from telegram import LinkPreviewOptions
+        from telegram.error import (
+            BadRequest,
+            Forbidden,
+            NetworkError,
+            RetryAfter,
+            TelegramError,
+            TimedOut,
+        )
+
+        from adapters.telegram import split_text
+
+        bot = self._bot()
+        if bot is None:
+            return Outcome("retry", retry_after=5.0, error="not running")
+        message_id = None
+        try:
+            for piece in split_text(text):
+                msg = await bot.send_message(  # type: ignore[attr-defined]
+                    int(user_id), piece,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True))
+                message_id = message_id or str(msg.message_id)
+        except Forbidden:
+            await self._unreachable(user_id)
+            return Outcome("blocked", error="403")
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            return Outcome("retry", retry_after=seconds, error="429")
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                await self._unreachable(user_id)
+                return Outcome("blocked", error="chat not found")
+            return Outcome("failed", error=exc.message.split(":")[0][:64])
+        except TimedOut:
+            # The request may have reached Telegram: trying again may send it twice.
+            return Outcome("retry", retry_after=2.0, error="timed out")
+        except NetworkError:
+            return Outcome("retry", retry_after=2.0, error="network")
+        except TelegramError as exc:
+            return Outcome("failed", error=type(exc).__name__)
+        return Outcome("sent", message_id=message_id)
+
+    async def _unreachable(self, user_id: str) -> None:
+        # A private chat's id is the user's id: the conversation the adapter keeps.
+        ref = ConversationRef(self.platform, user_id, user_id)
+        await asyncio.to_thread(_mark_inactive, self.sessions, ref)
+
+
+def telegram_length(text: str) -> int:
+    from adapters.telegram import utf16_len
+
+    return utf16_len(text)
+
+
+def discord_length(text: str) -> int:
+    import discord
+
+    return len(discord.utils.escape_markdown(text))
+
+
+class DiscordSender:
+    platform = "discord"
+
+    def __init__(self, client: Callable[[], object | None],
+                 sessions: sessionmaker | None = None) -> None:
+        self._client = client
+        self.sessions = sessions
+
+    async def send(self, user_id: str, text: str, nonce: str | None) -> Outcome:
+        import aiohttp
+        import discord
+
+        from adapters.discord_adapter import NO_MENTIONS, UNREACHABLE, render
+
+        client = self._client()
+        if client is None:
+            return Outcome("retry", retry_after=5.0, error="not running")
+        message_id = None
+        try:
+            channel = await client.create_dm(discord.Object(int(user_id)))  # type: ignore[attr-defined]
+            for i, part in enumerate(render(Reply(text))):
+                msg = await channel.send(content=part.content, allowed_mentions=NO_MENTIONS,
+                                         nonce=f"{nonce}.{i}" if nonce else None)
+                message_id = message_id or str(msg.id)
+        except discord.Forbidden as exc:
+            if exc.code == UNREACHABLE:
+                ref = ConversationRef(self.platform, user_id, user_id)
+                await asyncio.to_thread(_mark_inactive, self.sessions, ref)
+                return Outcome("blocked", error="50007")
+            return Outcome("failed", error=f"403 {exc.code}")
+        except discord.HTTPException as exc:
+            if exc.status == 429 or exc.status >= 500:
+                return Outcome("retry", retry_after=5.0, error=str(exc.status))
+            return Outcome("failed", error=f"{exc.status} {exc.code}")
+        except (aiohttp.ClientError, OSError, TimeoutError):
+            return Outcome("retry", retry_after=2.0, error="network")
+        return Outcome("sent", message_id=message_id)
+
+
+# -- wiring: senders for running adapters, and a worker of their own --------------------
+
+
+def sender_for(name: str, adapter: object, sessions: sessionmaker) -> object:
+    """A sender that uses a running adapter's client (the adapters keep it private; it
+    exists only between start and stop, and the sender answers "retry" meanwhile)."""
+    if name == "telegram":
+        return TelegramSender(lambda: adapter._app.bot if adapter._app else None,  # type: ignore[attr-defined]
+                              sessions)
+    if name == "discord":
+        return DiscordSender(lambda: adapter._client, sessions)  # type: ignore[attr-defined]
+    raise ValueError(f"no sender for {name}")
+
+
+def delivery_worker(sessions: sessionmaker, adapters: dict[str, object]) -> Worker:
+    """The worker `recovery-bot run` starts beside its adapters: each process delivers
+    the broadcast rows and notifications of the platforms it serves."""
+    return Worker(sessions, {name: sender_for(name, a, sessions)  # type: ignore[misc]
+                             for name, a in adapters.items()})
+
+
+async def deliver_only(settings: object, sessions: sessionmaker, platforms: list[str], *,
+                       lease: float = 60.0, rate: float | None = None,
+                       stop: asyncio.Event | None = None) -> None:
+    """`recovery-bot deliver`: a worker with clients of its own, no chat (more workers
+    for a big broadcast, or a worker beside webhook processes). SIGTERM/SIGINT stop it
+    gracefully: no more claims, rows in hand finished."""
+    import contextlib
+    import signal
+
+    from bot.delivery import DEFAULT_LIMITS, Limits
+
+    senders: dict[str, object] = {}
+    closers = []
+    if "telegram" in platforms:
+        token = getattr(settings, "telegram_bot_token", None)
+        if not token:
+            raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+        sender, bot = TelegramSender.standalone(
+            token, getattr(settings, "telegram_api_base_url", None), sessions)
+        await bot.initialize()  # type: ignore[attr-defined]
+        closers.append(bot.shutdown)  # type: ignore[attr-defined]
+        senders["telegram"] = sender
+    if "discord" in platforms:
+        import discord
+        from discord.http import Route
+
+        base = getattr(settings, "discord_api_base_url", None)
+        if base:
+            Route.BASE = base.rstrip("/")
+        client = discord.Client(intents=discord.Intents.none())
+        await client.login(getattr(settings, "discord_bot_token", None) or "")
+        closers.append(client.close)
+        senders["discord"] = DiscordSender(lambda: client, sessions)
+    limits = {n: Limits(rate=rate, per_chat_interval=DEFAULT_LIMITS[n].per_chat_interval)
+              for n in senders} if rate else None
+    worker = Worker(sessions, senders, limits=limits,  # type: ignore[arg-type]
+                    lease=timedelta(seconds=lease))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, worker.stop)
+    if stop is not None:
+        loop.create_task(stop.wait()).add_done_callback(lambda _t: worker.stop())
+    try:
+        await worker.run()
+    finally:
+        for close in closers:
+            await close()

@@ -1,0 +1,520 @@
+"""Broadcasts: news for people who asked for it (events, new groups, venue changes).
+
+A conversation Feature (bot/conversation.py): /subscribe and /unsubscribe for anyone,
+/broadcast and /broadcasts for admins. Its guided steps are named "b_...".
+
+- Opt-in only: nobody is stored until they /subscribe, with at most a rounded area
+  (about 1 km), a radius and topic codes. /unsubscribe and /forget delete all of it and
+  every message still waiting for them.
+- /broadcast (admins): write the message; see it exactly as recipients will (the text
+  plus the unsubscribe line), refused there if it is too long for a platform being
+  served; choose the audience (everyone, near a place, a topic, a platform) with the
+  number of recipients; send now or schedule; rows are written on confirmation
+  (bot/broadcast_store.py) and delivered by bot/delivery.py.
+- /broadcasts (admins): progress and the report of recent broadcasts, with a button to
+  cancel one still sending or scheduled.
+- Admin checks ask bot/access.py on every step; refusals are the volunteers' polite
+  refusal, audited. Button payloads are short opaque ids ("ba1", "bt2", "bc17").
+- The draft's text lives in its `broadcast` row (status draft), not in the conversation
+  state; the state holds the row id, topic codes and a coarse place only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot import access
+from bot import broadcast_store as store
+from bot.access import Actor
+from bot.catalogue import t
+from bot.types import MAX_REPLY_CHARS, Button, ConversationRef
+from directory.finder import understand_request
+from directory.geography import Gazetteer
+from directory.schedule import LONDON
+
+if TYPE_CHECKING:
+    from bot.conversation import Turn
+
+PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord"}
+SHOWN_BROADCASTS = 5
+MAX_RADIUS_KM = 200.0
+# Markdown characters discord.utils.escape_markdown may put a backslash before: counting
+# each as two never under-counts what Discord receives (wiring passes the exact measure).
+_DISCORD_ESCAPED = set("*_`~|>#-[")
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _discord_upper_bound(text: str) -> int:
+    return len(text) + sum(c in _DISCORD_ESCAPED for c in text)
+
+
+Measure = Callable[[str], int]
+# What a platform allows in one message, and how it counts. Telegram allows 4096 UTF-16
+# units; broadcasts stay within MAX_REPLY_CHARS too, so the preview (a reply) is exact.
+DEFAULT_LIMITS: dict[str, tuple[int, Measure]] = {
+    "telegram": (min(4096, MAX_REPLY_CHARS), _utf16),
+    "discord": (2000, _discord_upper_bound),
+}
+
+TOPIC_WORDS = {
+    "events": r"\bevents?\b|\bsocials?\b|\bactivit(?:y|ies)\b",
+    "new_groups": r"\bnew (?:groups?|meetings?)\b",
+    "women": r"\bwom[ae]n(?:'?s)?\b|\bfemale\b|\bladies\b",
+    "men": r"\bmen(?:'?s)?\b|\bmale\b",
+    "lgbtq": r"\blgbt\w*|\bqueer\b",
+    "family": r"\bfamil(?:y|ies)\b|\bcarers?\b|\bparents?\b",
+}
+RADIUS = re.compile(r"\b(\d{1,3})\s*(km|kms|kilomet(?:re|er)s?|miles?|mi)\b", re.IGNORECASE)
+
+
+def b(key: str, payload: str, **values: object) -> Button:
+    return Button(t(key, **values), payload)
+
+
+def _id(payload: str | None, prefix: str) -> int | None:
+    m = re.fullmatch(re.escape(prefix) + r"([0-9]{1,9})", payload or "")
+    return int(m[1]) if m else None
+
+
+def topics_in(text: str) -> list[str]:
+    return [code for code, pattern in TOPIC_WORDS.items()
+            if re.search(pattern, text, re.IGNORECASE)]
+
+
+def radius_in(text: str) -> float | None:
+    m = RADIUS.search(text)
+    if m is None:
+        return None
+    km = float(m[1]) * (1.609 if m[2].lower().startswith("mi") else 1.0)
+    return min(max(km, 1.0), MAX_RADIUS_KM)
+
+
+def message_text(raw: str) -> str:
+    """An admin's message as typed, line breaks kept; control characters dropped."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    kept = "".join(c for c in raw if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf"))
+    return "\n".join(line.rstrip() for line in kept.strip().split("\n"))
+
+
+def compose(text: str) -> str:
+    """Exactly what recipients get."""
+    return f"{text}\n\n{t('bc_footer')}"
+
+
+def parse_when(text: str, now: datetime) -> datetime | None:
+    """"18:30" (today, or tomorrow if past), "tomorrow 9:00", "25/12 10:00",
+    "2026-12-01 09:30", "in 2 hours", "in 30 minutes"; UK time."""
+    text = text.strip().lower()
+    local = now.astimezone(LONDON)
+    m = re.fullmatch(r"in (\d{1,3}) ?(minutes?|mins?|hours?|hrs?|days?)", text)
+    if m:
+        n, unit = int(m[1]), m[2]
+        delta = timedelta(days=n) if unit.startswith("d") else \
+            timedelta(hours=n) if unit.startswith("h") else timedelta(minutes=n)
+        return now + delta
+    hm = r"(\d{1,2})[:.](\d{2})"
+    try:
+        if m := re.fullmatch(hm, text):
+            when = local.replace(hour=int(m[1]), minute=int(m[2]), second=0, microsecond=0)
+            return when if when > local else when + timedelta(days=1)
+        if m := re.fullmatch(r"tomorrow(?: at)? " + hm, text):
+            day = local.date() + timedelta(days=1)
+            return datetime(day.year, day.month, day.day, int(m[1]), int(m[2]), tzinfo=LONDON)
+        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))? " + hm, text):
+            year = int(m[3]) if m[3] else local.year
+            when = datetime(year, int(m[2]), int(m[1]), int(m[4]), int(m[5]), tzinfo=LONDON)
+            if not m[3] and when < local:
+                when = when.replace(year=year + 1)
+            return when
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})[ t]" + hm, text):
+            return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]),
+                            tzinfo=LONDON)
+    except ValueError:  # 31/02, 25:00
+        return None
+    return None
+
+
+def _when(when: datetime) -> str:
+    return when.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+
+
+class Broadcasting:
+    def __init__(self, gazetteer: Gazetteer, platforms: Sequence[str] = ("telegram", "discord"),
+                 limits: Mapping[str, tuple[int, Measure]] | None = None,
+                 radius_km: float = 25.0) -> None:
+        self.gazetteer = gazetteer
+        self.platforms = tuple(platforms)
+        self.limits = {**DEFAULT_LIMITS, **(limits or {})}
+        self.radius_km = radius_km
+        self.commands = {"subscribe": self.cmd_subscribe, "unsubscribe": self.cmd_unsubscribe,
+                         "broadcast": self.cmd_broadcast, "broadcasts": self.cmd_broadcasts}
+        self.steps = {"b_sub": self.step_sub, "b_text": self.step_text,
+                      "b_aud": self.step_audience, "b_area": self.step_area,
+                      "b_topic": self.step_topic, "b_platform": self.step_platform,
+                      "b_confirm": self.step_confirm, "b_when": self.step_when,
+                      "b_list": self.step_list}
+
+    # -- subscribing (anyone) ------------------------------------------------------------
+
+    def cmd_subscribe(self, turn: Turn, arg: str) -> None:
+        if arg:
+            found = self._understand(turn, arg, {"topics": [], "area": None, "radius": None})
+            if found is not None:
+                self._save_subscription(turn, found)
+            return
+        turn.state.flow, turn.state.step = {"topics": [], "area": None, "radius": None}, "b_sub"
+        self._ask_subscription(turn, t("bc_sub_ask"))
+
+    def _understand(self, turn: Turn, words: str, flow: dict) -> dict | None:
+        """Topics, a place and a radius from words; None (and said why) when a place was
+        named that could not be found."""
+        flow = {**flow, "topics": sorted(set(flow["topics"]) | set(topics_in(words)))}
+        flow["radius"] = radius_in(words) or flow.get("radius")
+        place = understand_request(words, self.gazetteer).place
+        if place is not None:
+            if place.status != "found" or place.place is None:
+                turn.say(t("bc_sub_place_unknown"))
+                return None
+            p = place.place
+            flow["area"] = [p.name, round(p.latitude, 2), round(p.longitude, 2)]
+        return flow
+
+    def _summary(self, flow: dict) -> str:
+        what = ", ".join(t(f"bc_topic_{c}") for c in flow["topics"]) or t("bc_sub_all_topics")
+        if flow.get("area"):
+            radius = flow.get("radius") or self.radius_km
+            return t("bc_sub_summary_area", what=what, km=int(radius), place=flow["area"][0])
+        return t("bc_sub_summary", what=what)
+
+    def _ask_subscription(self, turn: Turn, intro: str) -> None:
+        flow = turn.state.flow
+        rows = [tuple(Button(("✓ " if c in flow["topics"] else "") + t(f"bc_topic_{c}"),
+                             f"bt{i}") for i, c in enumerate(store.TOPICS[k:k + 3], k))
+                for k in range(0, len(store.TOPICS), 3)]
+        turn.say(f"{intro}\n{t('bc_sub_so_far', summary=self._summary(flow))}",
+                 (*rows, (b("bc_b_subscribe", "bsy"), b("bc_b_cancel", "bx"))))
+
+    def step_sub(self, turn: Turn) -> None:
+        flow, payload = turn.state.flow, turn.msg.payload
+        if payload == "bx":
+            self._done(turn, "bc_sub_cancelled")
+            return
+        if payload == "bsy":
+            self._save_subscription(turn, flow)
+            return
+        if (i := _id(payload, "bt")) is not None and i < len(store.TOPICS):
+            code = store.TOPICS[i]
+            topics = set(flow["topics"]) ^ {code}
+            flow["topics"] = sorted(topics)
+            self._ask_subscription(turn, t("bc_sub_more"))
+            return
+        if turn.text and not payload:
+            found = self._understand(turn, turn.text, flow)
+            if found is not None:
+                turn.state.flow = found
+                self._ask_subscription(turn, t("bc_sub_more"))
+            return
+        self._ask_subscription(turn, t("bc_sub_ask"))
+
+    def _save_subscription(self, turn: Turn, flow: dict) -> None:
+        ref = turn.msg.ref
+        area = tuple(flow["area"]) if flow.get("area") else None
+        radius = (flow.get("radius") or self.radius_km) if area else None
+        _, new = store.subscribe(turn.session, ref.platform, ref.user_id, turn.now,
+                                 topics=flow["topics"], area=area,  # type: ignore[arg-type]
+                                 radius_km=radius)
+        turn.state.flow, turn.state.step = {}, "new"
+        turn.say(t("bc_subscribed" if new else "bc_sub_updated",
+                   summary=self._summary({**flow, "radius": radius})))
+
+    def cmd_unsubscribe(self, turn: Turn, _arg: str) -> None:
+        ref = turn.msg.ref
+        gone = store.unsubscribe(turn.session, ref.platform, ref.user_id)
+        turn.say(t("bc_unsubscribed" if gone else "bc_not_subscribed"))
+
+    def forget(self, session: Session, ref: ConversationRef) -> None:
+        store.forget(session, ref.platform, ref.user_id)
+
+    # -- admins: who is asking -------------------------------------------------------------
+
+    def _admin(self, turn: Turn, command: str) -> Actor | None:
+        """The admin behind this message, or None after a polite, audited refusal (the
+        volunteers' refusal: nothing is revealed about what exists)."""
+        ref = turn.msg.ref
+        actor = access.actor_for(turn.session, ref.platform, ref.user_id)
+        if not actor.is_admin:
+            access.audit(turn.session, actor, command, False, turn.now)
+            self._drop_draft(turn)
+            turn.state.flow, turn.state.step = {}, "new"
+            turn.say(t("v_refused"))
+            return None
+        return actor
+
+    def _draft(self, turn: Turn) -> store.Broadcast | None:
+        row = turn.session.get(store.Broadcast, turn.state.flow.get("b", -1))
+        return row if row is not None and row.status == "draft" else None
+
+    def _drop_draft(self, turn: Turn) -> None:
+        draft = self._draft(turn)
+        if draft is not None:
+            turn.session.execute(delete(store.Broadcast).where(store.Broadcast.id == draft.id))
+
+    def _done(self, turn: Turn, key: str, **values: object) -> None:
+        turn.state.flow, turn.state.step = {}, "new"
+        turn.say(t(key, **values))
+
+    def _cancel(self, turn: Turn) -> None:
+        self._drop_draft(turn)
+        self._done(turn, "bc_cancelled")
+
+    # -- /broadcast ----------------------------------------------------------------------------
+
+    def cmd_broadcast(self, turn: Turn, arg: str) -> None:
+        actor = self._admin(turn, "broadcast")
+        if actor is None:
+            return
+        access.audit(turn.session, actor, "broadcast", True, turn.now)
+        self._drop_draft(turn)
+        turn.state.flow, turn.state.step = {}, "b_text"
+        raw = (turn.msg.text or "").split(None, 1)
+        if arg and len(raw) == 2:
+            self._take_text(turn, actor, message_text(raw[1]))
+            return
+        turn.say(t("bc_write"), ((b("bc_b_cancel", "bx"),),))
+
+    def step_text(self, turn: Turn) -> None:
+        actor = self._admin(turn, "broadcast")
+        if actor is None:
+            return
+        if turn.msg.payload == "bx":
+            self._cancel(turn)
+            return
+        text = message_text(turn.msg.text or "")
+        if turn.msg.payload or not text:
+            turn.say(t("bc_write"), ((b("bc_b_cancel", "bx"),),))
+            return
+        self._take_text(turn, actor, text)
+
+    def _take_text(self, turn: Turn, actor: Actor, text: str) -> None:
+        full = compose(text)
+        for platform in self.platforms:
+            limit, measure = self.limits.get(platform, (MAX_REPLY_CHARS, len))
+            if (n := measure(full)) > limit:
+                turn.say(t("bc_too_long", platform=PLATFORM_NAMES.get(platform, platform),
+                           n=n, limit=limit), ((b("bc_b_cancel", "bx"),),))
+                return
+        draft = self._draft(turn)
+        if draft is None:
+            draft = store.Broadcast(text=full, created_by=actor.person_id, created_at=turn.now,
+                                    status="draft", audience={}, recipients=0)
+            turn.session.add(draft)
+        draft.text = full
+        turn.session.flush()
+        turn.state.flow, turn.state.step = {"b": draft.id}, "b_aud"
+        turn.say(t("bc_preview"))
+        turn.say(full)  # exactly what recipients will see
+        self._ask_audience(turn)
+
+    def _ask_audience(self, turn: Turn) -> None:
+        turn.state.step = "b_aud"
+        everyone = len(store.audience(turn.session, {"kind": "everyone",
+                                                     "platforms": list(self.platforms)}))
+        turn.say(t("bc_audience", n=everyone),
+                 ((b("bc_b_everyone", "ba0", n=everyone), b("bc_b_area", "ba1")),
+                  (b("bc_b_topic", "ba2"), b("bc_b_platform", "ba3")),
+                  (b("bc_b_rewrite", "be"), b("bc_b_cancel", "bx"))))
+
+    def step_audience(self, turn: Turn) -> None:
+        if self._admin(turn, "broadcast") is None:
+            return
+        payload = turn.msg.payload
+        if payload == "ba0":
+            self._confirm(turn, {"kind": "everyone"})
+        elif payload == "ba1":
+            turn.state.step = "b_area"
+            turn.say(t("bc_ask_area", km=int(self.radius_km)), ((b("bc_b_cancel", "bx"),),))
+        elif payload == "ba2":
+            turn.state.step = "b_topic"
+            rows = tuple((b(f"bc_topic_{c}", f"bt{i}"),) for i, c in enumerate(store.TOPICS))
+            turn.say(t("bc_ask_topic"), (*rows, (b("bc_b_cancel", "bx"),)))
+        elif payload == "ba3":
+            turn.state.step = "b_platform"
+            rows = tuple((Button(PLATFORM_NAMES.get(p, p), f"bp{i}"),)
+                         for i, p in enumerate(self.platforms))
+            turn.say(t("bc_ask_platform"), (*rows, (b("bc_b_cancel", "bx"),)))
+        elif payload == "be":
+            turn.state.step = "b_text"
+            turn.say(t("bc_write"), ((b("bc_b_cancel", "bx"),),))
+        elif payload == "bx":
+            self._cancel(turn)
+        else:
+            self._ask_audience(turn)
+
+    def step_area(self, turn: Turn) -> None:
+        if self._admin(turn, "broadcast") is None:
+            return
+        if turn.msg.payload == "bx":
+            self._cancel(turn)
+            return
+        words = turn.text
+        place = self.gazetteer.resolve(RADIUS.sub(" ", words).replace(" within ", " ").strip())
+        if place.status != "found" or place.place is None:
+            spotted = understand_request(words, self.gazetteer).place
+            place = spotted if spotted is not None else place
+        if place.status != "found" or place.place is None:
+            turn.say(t("bc_area_unknown"), ((b("bc_b_cancel", "bx"),),))
+            return
+        p = place.place
+        self._confirm(turn, {"kind": "area", "label": p.name, "lat": round(p.latitude, 2),
+                             "lon": round(p.longitude, 2),
+                             "radius_km": radius_in(words) or self.radius_km})
+
+    def step_topic(self, turn: Turn) -> None:
+        if self._admin(turn, "broadcast") is None:
+            return
+        i = _id(turn.msg.payload, "bt")
+        if i is None or i >= len(store.TOPICS):
+            self._cancel(turn)
+            return
+        self._confirm(turn, {"kind": "topic", "topic": store.TOPICS[i]})
+
+    def step_platform(self, turn: Turn) -> None:
+        if self._admin(turn, "broadcast") is None:
+            return
+        i = _id(turn.msg.payload, "bp")
+        if i is None or i >= len(self.platforms):
+            self._cancel(turn)
+            return
+        self._confirm(turn, {"kind": "platform", "platform": self.platforms[i]})
+
+    def _describe(self, spec: dict) -> str:
+        kind = spec.get("kind")
+        if kind == "area":
+            return t("bc_aud_area", km=int(spec["radius_km"]), place=spec["label"])
+        if kind == "topic":
+            return t("bc_aud_topic", topic=t(f"bc_topic_{spec['topic']}"))
+        if kind == "platform":
+            return t("bc_aud_platform", platform=PLATFORM_NAMES.get(spec["platform"],
+                                                                    spec["platform"]))
+        return t("bc_aud_everyone")
+
+    def _confirm(self, turn: Turn, spec: dict) -> None:
+        draft = self._draft(turn)
+        if draft is None:
+            self._cancel(turn)
+            return
+        spec = {**spec, "platforms": list(self.platforms)}
+        draft.audience = spec
+        n = len(store.audience(turn.session, spec))
+        if n == 0:
+            turn.state.step = "b_confirm"
+            turn.say(t("bc_nobody", audience=self._describe(spec)),
+                     ((b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx")),))
+            return
+        turn.state.step = "b_confirm"
+        turn.say(t("bc_confirm", n=n, audience=self._describe(spec)),
+                 ((b("bc_b_now", "bn", n=n), b("bc_b_schedule", "bs")),
+                  (b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx"))))
+
+    def step_confirm(self, turn: Turn) -> None:
+        actor = self._admin(turn, "broadcast")
+        if actor is None:
+            return
+        payload, draft = turn.msg.payload, self._draft(turn)
+        if draft is None or payload == "bx" or not draft.audience:
+            self._cancel(turn)
+        elif payload == "ba":
+            self._ask_audience(turn)
+        elif payload == "bn":
+            self._queue(turn, actor, draft, None)
+        elif payload == "bs":
+            turn.state.step = "b_when"
+            turn.say(t("bc_ask_when"), ((b("bc_b_cancel", "bx"),),))
+        else:
+            self._confirm(turn, draft.audience)
+
+    def step_when(self, turn: Turn) -> None:
+        actor = self._admin(turn, "broadcast")
+        if actor is None:
+            return
+        draft = self._draft(turn)
+        if draft is None or turn.msg.payload == "bx":
+            self._cancel(turn)
+            return
+        when = parse_when(turn.text, turn.now)
+        if when is None or when <= turn.now:
+            turn.say(t("bc_when_unknown"), ((b("bc_b_cancel", "bx"),),))
+            return
+        self._queue(turn, actor, draft, when)
+
+    def _queue(self, turn: Turn, actor: Actor, draft: store.Broadcast,
+               when: datetime | None) -> None:
+        access.audit(turn.session, actor, "broadcast_send", True, turn.now)
+        n = store.queue(turn.session, draft, turn.now, when)
+        turn.state.flow, turn.state.step = {}, "new"
+        if when is None:
+            turn.say(t("bc_queued", id=draft.id, n=n))
+        else:
+            turn.say(t("bc_scheduled", id=draft.id, n=n, when=_when(when)))
+
+    # -- /broadcasts --------------------------------------------------------------------------
+
+    def cmd_broadcasts(self, turn: Turn, _arg: str) -> None:
+        actor = self._admin(turn, "broadcasts")
+        if actor is None:
+            return
+        access.audit(turn.session, actor, "broadcasts", True, turn.now)
+        rows = list(turn.session.scalars(
+            select(store.Broadcast).where(store.Broadcast.status != "draft")
+            .order_by(store.Broadcast.id.desc()).limit(SHOWN_BROADCASTS)))
+        if not rows:
+            self._done(turn, "bc_none")
+            return
+        lines, buttons = [t("bc_list")], []
+        for row in rows:
+            report = store.report(turn.session, row.id)
+            lines.append(self._report_line(row, report, turn.now))
+            if row.status == "queued" and not report.finished:
+                buttons.append((b("bc_b_cancel_one", f"bc{row.id}", id=row.id),))
+        turn.state.flow, turn.state.step = {}, "b_list"
+        turn.say("\n".join(lines), tuple(buttons))
+
+    def _report_line(self, row: store.Broadcast, report: store.Report, now: datetime) -> str:
+        c = report.counts
+        send_at = store.aware(row.send_at)
+        if row.status == "cancelled":
+            state = t("bc_state_cancelled")
+        elif report.finished:
+            state = t("bc_state_finished")
+        elif send_at is not None and send_at > now and not c["sent"]:
+            state = t("bc_state_scheduled", when=_when(send_at))
+        else:
+            state = t("bc_state_sending")
+        first = row.text.split("\n", 1)[0]
+        snippet = first[:40] + ("…" if len(first) > 40 else "")
+        return t("bc_report", id=row.id, snippet=snippet, state=state, total=report.total,
+                 sent=c["sent"], failed=c["failed"], blocked=c["unsubscribed"],
+                 waiting=report.waiting, cancelled=c["cancelled"])
+
+    def step_list(self, turn: Turn) -> None:
+        if self._admin(turn, "broadcasts") is None:
+            return
+        broadcast_id = _id(turn.msg.payload, "bc")
+        row = turn.session.get(store.Broadcast, broadcast_id) if broadcast_id else None
+        if row is None or row.status != "queued":
+            self._done(turn, "bc_list_closed")
+            return
+        store.cancel(turn.session, row.id, turn.now)
+        turn.session.flush()
+        report = store.report(turn.session, row.id)
+        self._done(turn, "bc_cancelled_one", line=self._report_line(row, report, turn.now))

@@ -1,0 +1,300 @@
+"""The delivery worker: sends broadcast rows (bot/broadcast_store.py) and the notification
+outbox (bot/outbox.py) through one sender per platform, within that platform's limits.
+
+Platform-free: a `Sender` (adapters/senders.py) does the platform's call and says what
+happened; this module decides what that means for the row.
+
+Broadcast rows, per platform, in a loop:
+1. claim up to `batch` due rows (SKIP LOCKED on PostgreSQL; one worker on SQLite), mark
+   them `sending` with this worker's id and the time, commit;
+2. send each, at most `rate` a second in all (aiolimiter, capacity 1, so never a burst
+   above the rate in any one-second window) and one a second per chat, a few at a time;
+3. right after each send, commit that row's outcome: sent (with the platform's message
+   id), unsubscribed (403 / blocked / DMs closed: the subscription goes too), failed
+   (refused for good, or MAX_ATTEMPTS transient failures), or back to pending with a
+   not-before time (429: the whole platform pauses for retry_after; network errors:
+   a short back-off).
+
+Crash safety. A row marked sent was committed after its send and is never claimed again.
+A worker killed at any point leaves at most `batch` rows in `sending`; once their claim
+is older than `lease` any worker takes them again, so none is lost. Of those, the rows it
+had not yet sent are sent once. The few whose send had gone out but whose "sent" had not
+been committed (at most `concurrency`, usually 1 or 2) are sent again: Telegram has no
+idempotency key, so those people get the message twice; Discord messages carry a nonce
+(the row id) with enforce_nonce, and Discord answers a repeat within its nonce window
+(a few minutes) with the first message instead of posting a second one. The lease must
+be longer than a live worker holds a row: rows held through a long 429 pause are given
+back to the queue instead of waiting (see `_pause`).
+
+Graceful stop: `stop()` stops claiming; rows already claimed are finished and committed.
+
+Notifications (one-off messages from bot/outbox.py) have no claim columns: a worker
+locks a few (SKIP LOCKED on PostgreSQL), sends them and marks them sent in the same
+transaction. A crash mid-way rolls the marks back, so those few are sent again rather
+than lost (at least once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from aiolimiter import AsyncLimiter
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from bot import broadcast_store as store
+from bot import outbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a platform said to one send.
+    kind: sent | blocked (403, blocked, DMs closed) | retry (429 or transient) | failed."""
+
+    kind: str
+    message_id: str | None = None
+    retry_after: float = 0.0
+    error: str = ""
+
+
+SENT = Outcome("sent")
+
+
+class Sender(Protocol):
+    """One platform's way of sending a direct message to a user id."""
+
+    platform: str
+
+    async def send(self, user_id: str, text: str, nonce: str | None) -> Outcome: ...
+
+
+@dataclass
+class Limits:
+    """Per platform. Telegram: at most 25 messages a second in all (its bulk limit is
+    about 30) and one a second per chat. Discord: 25 a second, half its global 50."""
+
+    rate: float = 25.0
+    per_chat_interval: float = 1.0
+    concurrency: int = 4  # sends in flight at once
+
+
+DEFAULT_LIMITS: dict[str, Limits] = {
+    "telegram": Limits(rate=25.0, per_chat_interval=1.0),
+    "discord": Limits(rate=25.0, per_chat_interval=1.0),
+}
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class ChatPacer:
+    """At most one message per `interval` to any one chat: an aiolimiter AsyncLimiter of
+    capacity 1 per chat, dropped again once idle so 10,000 recipients cost no memory."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._limiters: dict[str, AsyncLimiter] = {}
+
+    async def wait(self, chat: str) -> None:
+        if self.interval <= 0:
+            return
+        if len(self._limiters) > 1000:
+            self._limiters = {k: v for k, v in self._limiters.items() if not v.has_capacity()}
+        limiter = self._limiters.setdefault(chat, AsyncLimiter(1, self.interval))
+        await limiter.acquire()
+
+
+@dataclass
+class _Platform:
+    sender: Sender
+    limits: Limits
+    limiter: AsyncLimiter
+    pacer: ChatPacer
+    paused_until: float = 0.0  # time.monotonic() while a 429 holds the platform
+    sent: int = 0
+    rate_limited: int = 0
+    inflight: set[asyncio.Task] = field(default_factory=set)
+
+
+class Worker:
+    def __init__(self, sessions: sessionmaker, senders: Mapping[str, Sender], *,
+                 limits: Mapping[str, Limits] | None = None, batch: int = 25,
+                 lease: timedelta = timedelta(seconds=60), idle: float = 1.0,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 name: str | None = None, notifications: bool = True) -> None:
+        self.sessions = sessions
+        self.batch = batch
+        self.lease = lease
+        self.idle = idle
+        self.clock = clock
+        self.name = name or worker_id()
+        self.notifications = notifications
+        self._stop = asyncio.Event()
+        limits = {**DEFAULT_LIMITS, **(limits or {})}
+        self.platforms: dict[str, _Platform] = {}
+        for name_, sender in senders.items():
+            lim = limits.get(name_, Limits())
+            # Capacity 1 refilled at `rate`: never more than rate + 1 in any second.
+            self.platforms[name_] = _Platform(sender, lim, AsyncLimiter(1, 1.0 / lim.rate),
+                                              ChatPacer(lim.per_chat_interval))
+
+    # -- running ------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Deliver until `stop()`; returns once rows already claimed are finished."""
+        self._stop.clear()
+        await asyncio.gather(*(self._loop(p) for p in self.platforms))
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def _loop(self, platform: str) -> None:
+        while not self._stop.is_set():
+            try:
+                worked = await self.run_once(platform)
+            except SQLAlchemyError:
+                log.exception("delivery: database error; trying again shortly")
+                worked = 0
+            if not worked:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), self.idle)
+
+    async def run_once(self, platform: str) -> int:
+        """One pass: a batch of broadcast rows, then a few notifications. Returns how
+        many messages were handled (0: nothing was due)."""
+        p = self.platforms[platform]
+        wait = p.paused_until - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(min(wait, self.idle))
+            return 1
+        rows = await asyncio.to_thread(self._claim, platform)
+        if rows:
+            sem = asyncio.Semaphore(p.limits.concurrency)
+            await asyncio.gather(*(self._deliver(p, row, sem) for row in rows))
+        done = len(rows)
+        if self.notifications and not self._stop.is_set():
+            done += await self._notifications(p)
+        return done
+
+    async def drain(self, platform: str, timeout: float = 30.0) -> None:
+        """Run until nothing is due for the platform (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not await self.run_once(platform):
+                if not await asyncio.to_thread(self._due, platform):
+                    return
+                await asyncio.sleep(0.05)
+        raise TimeoutError(f"{platform}: deliveries still due after {timeout} s")
+
+    # -- broadcast rows ---------------------------------------------------------------------
+
+    def _claim(self, platform: str) -> list[store.Claimed]:
+        with self.sessions() as session:
+            rows = store.claim(session, platform, self.name, self.clock(), self.lease,
+                               self.batch)
+            session.commit()
+            return rows
+
+    def _due(self, platform: str) -> bool:
+        with self.sessions() as session:
+            return store.due(session, platform, self.clock(), self.lease)
+
+    async def _deliver(self, p: _Platform, row: store.Claimed, sem: asyncio.Semaphore
+                       ) -> None:
+        async with sem:
+            if not await self._pause(p, row):
+                return
+            await p.pacer.wait(row.user_id)
+            await p.limiter.acquire()
+            if not await self._pause(p, row):
+                return
+            try:
+                outcome = await p.sender.send(row.user_id, row.text, row.nonce)
+            except Exception as exc:  # noqa: BLE001 - a sender bug must not lose the row
+                log.exception("delivery: sender failed")
+                outcome = Outcome("retry", retry_after=5.0, error=type(exc).__name__)
+            await asyncio.to_thread(self._record, p, row, outcome)
+
+    async def _pause(self, p: _Platform, row: store.Claimed) -> bool:
+        """Wait out a 429 pause; a long one gives the row back to the queue instead, so
+        no row is held near its lease (another worker would take it). False: given back."""
+        wait = p.paused_until - time.monotonic()
+        if wait <= 0:
+            return True
+        if wait > self.lease.total_seconds() / 3:
+            await asyncio.to_thread(self._release, row, wait, "rate limited")
+            return False
+        await asyncio.sleep(wait)
+        return True
+
+    def _release(self, row: store.Claimed, wait: float, error: str) -> None:
+        with self.sessions() as session:
+            store.release(session, row.id, self.name,
+                          self.clock() + timedelta(seconds=wait), error)
+            session.commit()
+
+    def _record(self, p: _Platform, row: store.Claimed, outcome: Outcome) -> None:
+        now = self.clock()
+        with self.sessions() as session:
+            if outcome.kind == "sent":
+                p.sent += 1
+                if not store.mark_sent(session, row.id, self.name, now, outcome.message_id):
+                    log.warning("delivery: row %d was reclaimed while this worker held it",
+                                row.id)
+            elif outcome.kind == "blocked":
+                store.mark_blocked(session, row, self.name)
+            elif outcome.kind == "retry" and row.attempts < store.MAX_ATTEMPTS:
+                if outcome.error == "429":
+                    p.rate_limited += 1
+                    p.paused_until = max(p.paused_until,
+                                         time.monotonic() + outcome.retry_after)
+                    log.warning("delivery: %s rate limited for %.1f s", p.sender.platform,
+                                outcome.retry_after)
+                store.release(session, row.id, self.name,
+                              now + timedelta(seconds=outcome.retry_after), outcome.error)
+            else:
+                store.mark_failed(session, row.id, self.name, outcome.error or outcome.kind)
+            session.commit()
+
+    # -- notifications ----------------------------------------------------------------------
+
+    async def _notifications(self, p: _Platform, limit: int = 10) -> int:
+        platform = p.sender.platform
+        session = self.sessions()
+        try:
+            rows = await asyncio.to_thread(outbox.claim, session, platform, limit)
+            for row in rows:
+                await p.pacer.wait(row.user_id)
+                await p.limiter.acquire()
+                try:
+                    outcome = await p.sender.send(row.user_id, row.text, f"rcn{row.id}")
+                except Exception as exc:  # noqa: BLE001
+                    log.exception("notification: sender failed")
+                    outcome = Outcome("retry", error=type(exc).__name__)
+                row.attempts += 1
+                if outcome.kind == "retry" and outcome.error == "429":
+                    p.paused_until = time.monotonic() + outcome.retry_after
+                    break
+                if outcome.kind != "retry" or row.attempts >= store.MAX_ATTEMPTS:
+                    # Sent; or nobody to deliver to (blocked), refused, or given up on.
+                    row.sent_at = self.clock()
+                    if outcome.kind != "sent":
+                        log.warning("notification not delivered: %s", outcome.error
+                                    or outcome.kind)
+            await asyncio.to_thread(session.commit)
+            return len(rows)
+        finally:
+            await asyncio.to_thread(session.close)

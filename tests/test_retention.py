@@ -1,0 +1,142 @@
+"""Retention (bot/retention.py, `recovery-bot jobs retention`): each kind of row is
+deleted exactly when its period is over, and nothing else is touched - on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from bot import retention, storage
+from bot.broadcast_store import Broadcast, Delivery
+from bot.outbox import Notification
+from bot.storage import ConversationRow, ProcessedUpdate, State
+from directory.models import Listing, Organisation, ProblemReport
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+SECOND = timedelta(seconds=1)
+
+
+def _listing(session: Session) -> Listing:
+    org = Organisation(slug="org", kind="lero", name="Org", created_at=NOW, updated_at=NOW)
+    listing = Listing(slug="l", organisation=org, name="L", created_at=NOW, updated_at=NOW)
+    session.add_all([org, listing])
+    session.flush()
+    return listing
+
+
+def _populate(session: Session) -> None:
+    """Each kind of row just inside and just past its period (defaults: reports 180 days,
+    notifications and deliveries 30, processed updates 2)."""
+    ttl = timedelta(hours=24)
+    # Conversations: saved 25 hours ago (expired) and 23 hours ago (live).
+    storage.save(session, "telegram:1:1", State(step="needs"), NOW - 25 * ttl / 24, ttl)
+    storage.save(session, "telegram:2:2", State(step="place"), NOW - 23 * ttl / 24, ttl)
+    storage.save(session, "telegram:3:3", State(), NOW - ttl, ttl)  # expires exactly now
+    # Processed updates.
+    for uid, age in (("old", 2 * DAY + SECOND), ("recent", 2 * DAY - SECOND)):
+        storage.claim_update(session, "telegram", uid, NOW - age)
+    # Problem reports: by age, resolved or not.
+    listing = _listing(session)
+    for reason, age, resolved in (("wrong_time", 181 * DAY, None),
+                                  ("closed", 181 * DAY, NOW - 100 * DAY),
+                                  ("wrong_place", 179 * DAY, None),
+                                  ("other", 179 * DAY, NOW - DAY)):
+        session.add(ProblemReport(listing_id=listing.id, reason=reason,
+                                  created_at=NOW - age, resolved_at=resolved))
+    # Notifications: sent long ago / recently; never sent, written long ago / recently.
+    for user, created, sent in (("sent-old", NOW - 40 * DAY, NOW - 31 * DAY),
+                                ("sent-recent", NOW - 40 * DAY, NOW - 29 * DAY),
+                                ("unsent-old", NOW - 31 * DAY, None),
+                                ("unsent-recent", NOW - 29 * DAY, None)):
+        session.add(Notification(platform="telegram", user_id=user, text="x",
+                                 created_at=created, sent_at=sent, attempts=0))
+    # Broadcast deliveries: finished long ago (each way of finishing), finished recently,
+    # and unfinished rows however old.
+    b = Broadcast(text="hello", created_at=NOW - 60 * DAY, status="queued",
+                  audience={"kind": "everyone"}, recipients=0)
+    session.add(b)
+    session.flush()
+    old, recent = NOW - 31 * DAY, NOW - 29 * DAY
+    rows = [
+        ("sent-old", "sent", dict(sent_at=old, claimed_at=old)),
+        ("failed-old", "failed", dict(claimed_at=old)),
+        ("unsub-old", "unsubscribed", dict(claimed_at=old)),
+        ("cancelled-old", "cancelled", dict()),
+        ("sent-recent", "sent", dict(sent_at=recent, claimed_at=old)),
+        ("failed-recent", "failed", dict(claimed_at=recent)),
+        ("pending-old", "pending", dict()),
+        ("sending-old", "sending", dict(claimed_at=old)),
+    ]
+    for user, status, extra in rows:
+        session.add(Delivery(broadcast_id=b.id, platform="telegram", user_id=user,
+                             status=status, not_before=old, attempts=1, **extra))
+    session.commit()
+
+
+def _left(session: Session) -> dict[str, set[str]]:
+    return {
+        "conversations": set(session.scalars(select(ConversationRow.key_hash))),
+        "updates": set(session.scalars(select(ProcessedUpdate.update_id))),
+        "reports": set(session.scalars(select(ProblemReport.reason))),
+        "notifications": set(session.scalars(select(Notification.user_id))),
+        "deliveries": set(session.scalars(select(Delivery.user_id))),
+    }
+
+
+def test_retention_deletes_exactly_what_is_past_its_period(session: Session) -> None:
+    _populate(session)
+    deleted = retention.apply(session, NOW)
+    session.commit()
+    assert deleted == retention.Deleted(conversations=2, processed_updates=1, reports=2,
+                                        notifications=2, deliveries=4)
+    left = _left(session)
+    assert left["conversations"] == {storage.key_hash("telegram:2:2")}
+    assert left["updates"] == {"recent"}
+    assert left["reports"] == {"wrong_place", "other"}  # resolved or not, by age
+    assert left["notifications"] == {"sent-recent", "unsent-recent"}
+    assert left["deliveries"] == {"sent-recent", "failed-recent", "pending-old",
+                                  "sending-old"}
+    # The directory and the broadcast itself are untouched.
+    assert session.scalar(select(func.count()).select_from(Listing)) == 1
+    assert session.scalar(select(func.count()).select_from(Broadcast)) == 1
+    # Running it again deletes nothing more.
+    assert retention.apply(session, NOW) == retention.Deleted()
+
+
+def test_periods_are_configurable(session: Session) -> None:
+    _populate(session)
+    periods = retention.Periods.days(reports=178, notifications=45, deliveries=28)
+    deleted = retention.apply(session, NOW, periods)
+    session.commit()
+    assert (deleted.reports, deleted.notifications, deleted.deliveries) == (4, 0, 6)
+    assert _left(session)["deliveries"] == {"pending-old", "sending-old"}
+
+
+def test_cli_jobs_retention(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from adapters.cli import app
+    from directory.db import session_factory
+
+    with session_factory(engine)() as session:
+        _populate(session)
+    env = {"DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "LOAD_DEMO": "false", "RETENTION_REPORT_DAYS": "1000"}
+    # The command uses the real clock: everything populated is older than NOW.
+    result = CliRunner().invoke(app, ["jobs", "retention", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    import json
+    counts = json.loads(result.stdout)
+    assert counts["conversations"] == 3 and counts["processed_updates"] == 2
+    assert counts["notifications"] == 4
+    assert counts["deliveries"] == 6 and counts["reports"] == 0
+
+
+def test_privacy_lists_the_periods() -> None:
+    from bot.catalogue import t
+
+    text = t("privacy_retention", report_days=180, notification_days=30, delivery_days=30)
+    assert "180 days" in text and "30 days" in text
