@@ -101,6 +101,12 @@ KNOWN_COMMANDS = ("start", "help", "crisis", "privacy", "forget", "cancel")
 GROUP_START_PARAMETER = "group"
 PROCESSED_UPDATES_KEPT = timedelta(days=2)  # Telegram keeps undelivered updates 24 hours
 WEBHOOK_MAX_BODY = 1 << 20
+# How long a webhook request waits for its turn before answering 200 anyway (the turn
+# goes on here; Telegram would otherwise send the update again).
+WEBHOOK_ANSWER_TIMEOUT = 50.0
+# A claimed update not answered within this is taken over by a retry: its process died.
+# Turns take well under a second, or a few with per-chat pacing.
+UPDATE_LEASE = timedelta(seconds=20)
 
 # Telegram-only wording. Looked up in the catalogue first, so moving these keys into
 # bot/catalogue.py (and translating them) needs no change here.
@@ -403,6 +409,7 @@ class TelegramAdapter:
         self._locks = ChatLocks()
         self._blocked: set[int] = set()  # chats that answered 403, until they write again
         self._menus: dict[int, str | None] = {}  # private chat -> role menu it was given
+        self._update_tasks: dict[int, asyncio.Task] = {}  # update id -> its turn
         self._keyboard: set[int] = set()  # chats showing our location keyboard
         self._server: HTTPServer | None = None
         self._turns: set[asyncio.Task] = set()  # turns being handled
@@ -484,11 +491,13 @@ class TelegramAdapter:
         except TelegramError as exc:  # the menu is a nicety: run without it
             log.warning("could not set the command menu: %s", type(exc).__name__)
 
-    def _spawn(self, coro: Coroutine[object, object, None], tasks: set[asyncio.Task]) -> None:
+    def _spawn(self, coro: Coroutine[object, object, object], tasks: set[asyncio.Task]
+               ) -> asyncio.Task:
         task = asyncio.ensure_future(coro)
         tasks.add(task)
         task.add_done_callback(tasks.discard)
         task.add_done_callback(_log_failure)
+        return task
 
     async def _housekeeping(self) -> None:
         """Forget processed update ids once Telegram can no longer redeliver them."""
@@ -558,7 +567,17 @@ class TelegramAdapter:
             return 400
         if update is None:
             return 400
-        await app.update_queue.put(update)
+        # Answer Telegram only once the update has been handled and its reply sent: if
+        # this process dies first, Telegram retries (to any process) and nothing is lost.
+        # "busy": another process is answering it this moment; 503 asks Telegram to try
+        # again later, when that process has finished it or its lease has run out.
+        await app.process_update(update)
+        task = self._update_tasks.get(update.update_id)
+        if task is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                claim = await asyncio.wait_for(asyncio.shield(task), WEBHOOK_ANSWER_TIMEOUT)
+                if claim == "busy":
+                    return 503
         return 200
 
     # -- incoming -----------------------------------------------------------------------
@@ -673,13 +692,19 @@ class TelegramAdapter:
         await, so turns stay in order within a chat and run side by side across chats
         (a slow, paced chat never holds up anyone else, nor does a flood from one chat).
         `msg` None: a group message that only gets the offer to continue privately."""
-        self._spawn(self._run_turn(update.update_id, turn, msg), self._turns)
+        task = self._spawn(self._run_turn(update.update_id, turn, msg), self._turns)
+        self._update_tasks[update.update_id] = task
+        task.add_done_callback(lambda _t, uid=update.update_id: self._update_tasks.pop(uid, None))
 
-    async def _run_turn(self, update_id: int, turn: _Turn, msg: Incoming | None) -> None:
+    async def _run_turn(self, update_id: int, turn: _Turn, msg: Incoming | None) -> str:
+        """Answer one update; returns its claim: "first" (answered here), "done" (a
+        repeat, ignored) or "busy" (another process is answering it now)."""
         async with self._locks.hold(turn.chat_id):
-            if not await self._claim(update_id, turn.ref):
-                log.info("duplicate update ignored", extra={"conv": turn.ref.log_id})
-                return
+            claim = await self._claim(update_id, turn.ref)
+            if claim != "first":
+                log.info("repeated update ignored (%s)", claim,
+                         extra={"conv": turn.ref.log_id})
+                return claim
             if turn.private:
                 self._blocked.discard(turn.chat_id)  # they wrote: reachable again
             if msg is None:
@@ -692,8 +717,10 @@ class TelegramAdapter:
                     log.exception("handler failed", extra={"conv": turn.ref.log_id})
                     replies = [Reply(t("db_down"))]
             await self._deliver(turn, replies)
+            await self._finish(update_id)
             if turn.private and msg is not None:
                 await self._sync_menu(turn)
+            return claim
 
     async def _sync_menu(self, turn: _Turn) -> None:
         """Give this chat the command menu of the person's role, after any turn that
@@ -719,20 +746,33 @@ class TelegramAdapter:
         except TelegramError as exc:  # the menu is a nicety
             log.warning("could not set a role menu: %s", type(exc).__name__)
 
-    async def _claim(self, update_id: int, ref: ConversationRef) -> bool:
-        def claim() -> bool:
+    async def _claim(self, update_id: int, ref: ConversationRef) -> str:
+        """Claim an update so it is answered once across processes. The claim is
+        finished only after the reply has gone out: if this process dies first, a
+        retry after UPDATE_LEASE is answered by whichever process gets it."""
+        def claim() -> str:
             with self.sessions() as session:
-                first = storage.claim_update(session, PLATFORM, str(update_id),
-                                             datetime.now(UTC))
+                result = storage.begin_update(session, PLATFORM, str(update_id),
+                                              datetime.now(UTC), UPDATE_LEASE)
                 session.commit()
-                return first
+                return result
         try:
             return await asyncio.to_thread(claim)
         except SQLAlchemyError:
             # Answer rather than stay silent: a repeat is better than nothing for
             # someone who may be in crisis (the conversation says the database is down).
             log.warning("could not claim update", extra={"conv": ref.log_id})
-            return True
+            return "first"
+
+    async def _finish(self, update_id: int) -> None:
+        def finish() -> None:
+            with self.sessions() as session:
+                storage.finish_update(session, PLATFORM, str(update_id))
+                session.commit()
+        try:
+            await asyncio.to_thread(finish)
+        except SQLAlchemyError:  # the claim's lease runs out; a repeat is then answered
+            log.warning("could not finish an update's claim")
 
     # -- outgoing -----------------------------------------------------------------------
 

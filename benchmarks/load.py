@@ -62,6 +62,9 @@ class Run:
     elapsed: float = 0.0
 
 
+RETRY_FOR = 60.0
+
+
 class Balancer:
     """Round robin over live processes; a failed POST goes to the next one."""
 
@@ -72,7 +75,11 @@ class Balancer:
         self._next = itertools.count()
 
     async def post(self, update: dict, run: Run) -> None:
-        for attempt in range(3 * len(self.bots)):
+        # Like Telegram: a webhook POST that fails or is not answered 2xx is sent again,
+        # with growing pauses (here up to 2 s, for up to RETRY_FOR seconds).
+        deadline = time.monotonic() + RETRY_FOR
+        attempt = 0
+        while time.monotonic() < deadline:
             n = next(self._next) % len(self.bots)
             if n in self.dead:
                 continue
@@ -83,7 +90,8 @@ class Balancer:
             if status == 200:
                 return
             run.retried_posts += 1
-            await asyncio.sleep(0.05 * attempt)
+            attempt += 1
+            await asyncio.sleep(min(0.05 * 2 ** attempt, 2.0))
         raise RuntimeError("no process accepted an update")
 
 

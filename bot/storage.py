@@ -23,6 +23,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -52,6 +53,9 @@ class ProcessedUpdate(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # False while a process is answering it (begin_update); a claim not finished within
+    # its lease is taken over by a retry, so a process that dies mid-turn loses nothing.
+    done: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 def key_hash(key: str) -> str:
@@ -180,6 +184,41 @@ def claim_update(session: Session, platform: str, update_id: str, now: datetime)
     # Other backends: the primary key refuses a repeat.
     result = session.execute(insert(ProcessedUpdate).values(**values))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def begin_update(session: Session, platform: str, update_id: str, now: datetime,
+                 lease: timedelta) -> str:
+    """Claim an update for answering: "first" (answer it, then finish_update), "done"
+    (already answered: ignore), or "busy" (another process is answering it right now:
+    ask the platform to retry later). A claim older than `lease` that was never
+    finished belonged to a process that died: it is taken over ("first")."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other backends
+        return "first" if claim_update(session, platform, update_id, now) else "done"
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    inserted = session.execute(
+        upsert(ProcessedUpdate).values(platform=platform, update_id=update_id, seen_at=now,
+                                       done=False)
+        .on_conflict_do_nothing().returning(ProcessedUpdate.update_id)).first()
+    if inserted is not None:
+        return "first"
+    # Take over a stale claim atomically: only one retry can move seen_at forward.
+    taken = session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id,
+               ProcessedUpdate.done.is_(False), ProcessedUpdate.seen_at < now - lease)
+        .values(seen_at=now).returning(ProcessedUpdate.update_id)).first()
+    if taken is not None:
+        return "first"
+    done = session.scalar(select(ProcessedUpdate.done).where(
+        ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id))
+    return "done" if done is not False else "busy"
+
+
+def finish_update(session: Session, platform: str, update_id: str) -> None:
+    session.execute(update(ProcessedUpdate).where(
+        ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id)
+        .values(done=True))
 
 
 def delete_processed_before(session: Session, cutoff: datetime) -> int:

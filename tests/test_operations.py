@@ -290,7 +290,12 @@ async def test_two_processes_share_one_conversation_and_dedupe(
             "from": {"id": other, "is_bot": False, "first_name": "Ann"}}}
         statuses = await asyncio.gather(*(tg.post_webhook(update, SECRET, bot.url)
                                           for bot in bots))
-        assert statuses == [200, 200]
+        # The process that lost the race says 503 if the other was still answering
+        # ("try again later"), as Telegram then does: by then it is answered, so 200.
+        assert sorted(statuses) in ([200, 200], [200, 503])
+        for bot, status in zip(bots, statuses, strict=True):
+            if status == 503:
+                assert await tg.post_webhook(update, SECRET, bot.url) == 200
         await tg.wait_sent(1, other, timeout=30)
         await asyncio.sleep(2)
         assert len(tg.messages(other)) == 1

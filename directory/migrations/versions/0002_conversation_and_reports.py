@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("platform", sa.String(length=16), nullable=False),
         sa.Column("update_id", sa.String(length=64), nullable=False),
         sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.PrimaryKeyConstraint("platform", "update_id", name=op.f("pk_processed_update")),
     )
     with op.batch_alter_table("processed_update", schema=None) as batch_op:
