@@ -19,6 +19,11 @@ commands answered ephemerally, so nobody else ever sees what someone asked for.
 - Logs carry `ref.log_id`, never message text or Discord ids.
 - Discord cannot share a location: a reply's request for one is left out (the same
   question always accepts a town or postcode).
+- Server admins choose where broadcasts go: `/announcements set channel:#news` and
+  `/announcements off`, for members with Manage Server only. Discord's
+  default_permissions is only a hint (server admins can override it), so the member's
+  permissions in the interaction are checked here. The setting lives in
+  bot/broadcast_store.py; adapters/senders.py posts the broadcasts.
 - `send` is for people who opted in (reminders, replies to their own requests): Discord's
   anti-spam (error 40003) stops bots that DM many people who never wrote to them.
 
@@ -51,7 +56,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from adapters.settings import Settings
-from bot import storage
+from bot import broadcast_store, storage
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS
 from bot.crisis import crisis_contacts
@@ -110,7 +115,21 @@ TEXT = {
     "cmd_crisis": "Urgent help, right now",
     "cmd_privacy": "What I keep about you, and for how long",
     "cmd_forget": "Delete everything I hold about you",
+    "cmd_announcements": "Where this server gets Recovery Connector announcements",
+    "cmd_ann_set": "Post Recovery Connector announcements in a channel",
+    "cmd_ann_off": "Stop Recovery Connector announcements in this server",
+    "opt_channel": "The channel for announcements",
+    "ann_refused": "Only members who can manage this server can change where "
+                   "announcements go.",
+    "ann_wrong_channel": "Please choose a text or announcement channel.",
+    "ann_set": "Announcements will be posted in {channel}. Please make sure I can send "
+               "messages there. /announcements off stops them.",
+    "ann_off": "Announcements are off for this server.",
+    "ann_was_off": "Announcements were already off for this server.",
+    "ann_failed": "Sorry, I couldn't save that just now. Please try again in a minute.",
 }
+# Channels that can take announcements (text and announcement channels).
+ANNOUNCEMENT_CHANNELS = (discord.ChannelType.text, discord.ChannelType.news)
 
 
 # -- components that survive restarts ----------------------------------------------------
@@ -169,6 +188,22 @@ class ContinueInDms(ui.DynamicItem[ui.Button], template=DM_ID):
 
 
 DYNAMIC_ITEMS = (PayloadButton, PayloadSelect, ContinueInDms)
+
+
+class _AnnouncementChannel(app_commands.Transformer):
+    """A channel option offering only text and announcement channels, taken as Discord
+    resolved it (no cache needed)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return list(ANNOUNCEMENT_CHANNELS)
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> Any:
+        return value
 
 
 # -- rendering (pure, testable) -------------------------------------------------------------
@@ -494,7 +529,7 @@ class DiscordAdapter:
             synced = await self._tree.sync()
             log.info("slash commands synced", extra={"count": len(synced)})
 
-    def _commands(self) -> list[app_commands.Command[Any, Any, Any]]:
+    def _commands(self) -> list[app_commands.Command[Any, Any, Any] | app_commands.Group]:
         needs = [app_commands.Choice(name=t(f"b_{code}"), value=code) for code in NEED_BUTTONS]
 
         @app_commands.command(name="find", description=TEXT["cmd_find"])
@@ -514,7 +549,24 @@ class DiscordAdapter:
             return app_commands.Command(name=name, description=TEXT[f"cmd_{name}"],
                                         callback=callback)
 
-        return [find] + [simple(n) for n in ("help", "crisis", "privacy", "forget")]
+        announcements = app_commands.Group(
+            name="announcements", description=TEXT["cmd_announcements"], guild_only=True,
+            default_permissions=discord.Permissions(manage_guild=True))
+
+        @announcements.command(name="set", description=TEXT["cmd_ann_set"])
+        @app_commands.describe(channel=TEXT["opt_channel"])
+        async def set_channel(
+                interaction: discord.Interaction,
+                channel: app_commands.Transform[app_commands.AppCommandChannel,
+                                                _AnnouncementChannel]) -> None:
+            await self._announcements(interaction, channel)
+
+        @announcements.command(name="off", description=TEXT["cmd_ann_off"])
+        async def off(interaction: discord.Interaction) -> None:
+            await self._announcements(interaction, None)
+
+        return [find, *(simple(n) for n in ("help", "crisis", "privacy", "forget")),
+                announcements]
 
     # -- events -----------------------------------------------------------------------------
 
@@ -588,6 +640,47 @@ class DiscordAdapter:
             link = ui.View(timeout=None)
             link.add_item(ui.Button(label=TEXT["dm_open"], url=dm.jump_url))
             await followup(Part(TEXT["dm_sent"], view=link))
+
+    async def _announcements(self, interaction: discord.Interaction,
+                             channel: app_commands.AppCommandChannel | None) -> None:
+        """/announcements set|off: only for members who may manage the server, checked
+        here from the permissions Discord sent with the interaction."""
+        if not await _defer(interaction, ephemeral=True, thinking=True):
+            return
+        reply = _followup_sender(interaction, True)
+        perms = interaction.permissions
+        guild_id = interaction.guild_id
+        if guild_id is None or not (perms.manage_guild or perms.administrator):
+            log.info("announcements: refused", extra={"server": guild_id is not None})
+            await reply(Part(TEXT["ann_refused"]))
+            return
+        if channel is not None and (channel.type not in ANNOUNCEMENT_CHANNELS
+                                    or channel.guild_id != guild_id):
+            await reply(Part(TEXT["ann_wrong_channel"]))
+            return
+
+        def save() -> bool:
+            with self.sessions() as session:
+                if channel is None:
+                    changed = broadcast_store.clear_announcement_channel(session, str(guild_id))
+                else:
+                    broadcast_store.set_announcement_channel(
+                        session, str(guild_id), str(channel.id), datetime.now(UTC))
+                    changed = True
+                session.commit()
+                return changed
+
+        try:
+            changed = await asyncio.to_thread(save)
+        except SQLAlchemyError:
+            log.exception("announcements: could not save")
+            await reply(Part(TEXT["ann_failed"]))
+            return
+        log.info("announcements: %s", "set" if channel else "off")
+        if channel is not None:
+            await reply(Part(TEXT["ann_set"].format(channel=channel.mention)))
+        else:
+            await reply(Part(TEXT["ann_off"] if changed else TEXT["ann_was_off"]))
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -128,6 +128,11 @@ class CountingSender:
         self._counter.labels(self.platform, outcome.kind).inc()
         return outcome
 
+    async def send_channel(self, channel_id: str, text: str, nonce: str | None):  # type: ignore[no-untyped-def]
+        outcome = await self._sender.send_channel(channel_id, text, nonce)
+        self._counter.labels(self.platform, outcome.kind).inc()
+        return outcome
+
     def __getattr__(self, name: str) -> object:
         return getattr(self._sender, name)
 

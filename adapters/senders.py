@@ -13,6 +13,10 @@ a queue that must report delivered / failed / blocked).
   no mentions (AllowedMentions.none()), with a nonce per piece and enforce_nonce (what
   discord.py sends with any nonce): Discord drops a repeat with the same nonce. 403 with
   code 50007 means DMs closed or blocked. discord.py itself waits out 429s.
+  `send_channel` posts the same way to a server's announcement channel
+  (POST /channels/{id}/messages); 404, or 403 (50001 Missing Access, 50013 Missing
+  Permissions), means the channel is gone or closed to us: "blocked", so the worker
+  marks the row failed and removes the server's setting.
 
 Each sender takes a function that returns the client to use, so `recovery-bot run`
 shares the running adapter's client (one connection, and for Telegram one PTB rate
@@ -24,8 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
@@ -143,27 +148,57 @@ class DiscordSender:
         self.sessions = sessions
 
     async def send(self, user_id: str, text: str, nonce: str | None) -> Outcome:
-        import aiohttp
         import discord
 
-        from adapters.discord_adapter import NO_MENTIONS, UNREACHABLE, render
+        from adapters.discord_adapter import UNREACHABLE
 
-        client = self._client()
-        if client is None:
-            return Outcome("retry", retry_after=5.0, error="not running")
-        message_id = None
+        async def dm(client: discord.Client) -> discord.abc.Messageable:
+            return await client.create_dm(discord.Object(int(user_id)))
+
         try:
-            channel = await client.create_dm(discord.Object(int(user_id)))  # type: ignore[attr-defined]
-            for i, part in enumerate(render(Reply(text))):
-                msg = await channel.send(content=part.content, allowed_mentions=NO_MENTIONS,
-                                         nonce=f"{nonce}.{i}" if nonce else None)
-                message_id = message_id or str(msg.id)
+            return await self._post(dm, text, nonce)
         except discord.Forbidden as exc:
             if exc.code == UNREACHABLE:
                 ref = ConversationRef(self.platform, user_id, user_id)
                 await asyncio.to_thread(_mark_inactive, self.sessions, ref)
                 return Outcome("blocked", error="50007")
             return Outcome("failed", error=f"403 {exc.code}")
+        except discord.NotFound as exc:
+            return Outcome("failed", error=f"404 {exc.code}")
+
+    async def send_channel(self, channel_id: str, text: str, nonce: str | None) -> Outcome:
+        """A server's announcement channel: gone (404) or forbidden (403) is "blocked"."""
+        import discord
+
+        async def channel(client: discord.Client) -> discord.abc.Messageable:
+            return client.get_partial_messageable(int(channel_id))
+
+        try:
+            return await self._post(channel, text, nonce)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            return Outcome("blocked", error=f"{exc.status} {exc.code}")
+
+    async def _post(self, where: Callable[[Any], Awaitable[Any]], text: str,
+                    nonce: str | None) -> Outcome:
+        """Render as the adapter does (markdown escaped, split under 2000), no mentions,
+        a nonce per piece. Forbidden and NotFound are left to the caller."""
+        import aiohttp
+        import discord
+
+        from adapters.discord_adapter import NO_MENTIONS, render
+
+        client = self._client()
+        if client is None:
+            return Outcome("retry", retry_after=5.0, error="not running")
+        message_id = None
+        try:
+            channel = await where(client)
+            for i, part in enumerate(render(Reply(text))):
+                msg = await channel.send(content=part.content, allowed_mentions=NO_MENTIONS,
+                                         nonce=f"{nonce}.{i}" if nonce else None)
+                message_id = message_id or str(msg.id)
+        except (discord.Forbidden, discord.NotFound):
+            raise
         except discord.HTTPException as exc:
             if exc.status == 429 or exc.status >= 500:
                 return Outcome("retry", retry_after=5.0, error=str(exc.status))

@@ -7,6 +7,12 @@ Nobody is in the `subscription` table unless they sent /subscribe; /unsubscribe 
 `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, mark them `sending` with their id and
 the time (a lease), commit, send, then mark each row `sent` / `failed` / `unsubscribed`.
 
+Discord servers choose an announcements channel (`/announcements` in adapters/
+discord_adapter.py, for members with Manage Server): a broadcast to everyone, or to
+Discord, also gets one row per chosen channel (`kind` "channel", the channel id in
+`user_id`), delivered by the same worker. A channel that is gone or forbidden marks its
+row failed and its setting is removed.
+
 A row's life:  pending -> sending -> sent | failed | unsubscribed (the person blocked us)
                   |          |-> pending (429 or a network error: tried again later)
                   |          `-> pending again if its worker died (lease expired: reclaimed)
@@ -86,8 +92,19 @@ class Broadcast(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AnnouncementChannel(Base):
+    """A Discord server's chosen channel for broadcasts, set by its own admins."""
+
+    __tablename__ = "announcement_channel"
+
+    guild_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), index=True)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Delivery(Base):
-    """One recipient of one broadcast."""
+    """One recipient of one broadcast: a person (kind "user", a direct message) or a
+    Discord announcement channel (kind "channel"; user_id holds the channel id)."""
 
     __tablename__ = "delivery"
     __table_args__ = (
@@ -101,6 +118,7 @@ class Delivery(Base):
                                               index=True)
     platform: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -213,20 +231,56 @@ def audience(session: Session, spec: dict) -> list[tuple[str, str]]:
     return out
 
 
+# -- Discord announcement channels -------------------------------------------------------
+
+
+def set_announcement_channel(session: Session, guild_id: str, channel_id: str,
+                             now: datetime) -> None:
+    row = session.get(AnnouncementChannel, guild_id)
+    if row is None:
+        session.add(AnnouncementChannel(guild_id=guild_id, channel_id=channel_id, set_at=now))
+    else:
+        row.channel_id, row.set_at = channel_id, now
+    session.flush()
+
+
+def clear_announcement_channel(session: Session, guild_id: str) -> bool:
+    """False if the server had none."""
+    result = session.execute(delete(AnnouncementChannel)
+                             .where(AnnouncementChannel.guild_id == guild_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def announcement_channels(session: Session, spec: dict) -> list[str]:
+    """The channel ids a broadcast with this audience reaches: every chosen channel when
+    it goes to everyone or to Discord (and Discord is served); none for an area or a
+    topic, which only people who chose them can match."""
+    kind, platforms = spec.get("kind"), spec.get("platforms")
+    if kind not in ("everyone", "platform") or (platforms and "discord" not in platforms) \
+            or (kind == "platform" and spec.get("platform") != "discord"):
+        return []
+    return list(session.scalars(select(AnnouncementChannel.channel_id)
+                                .order_by(AnnouncementChannel.channel_id)))
+
+
 def queue(session: Session, broadcast: Broadcast, now: datetime,
           send_at: datetime | None = None) -> int:
-    """Write one pending row per recipient, due at `send_at` (now if None). Returns the
-    number of rows, which is the number of recipients."""
+    """Write one pending row per recipient, due at `send_at` (now if None), and one per
+    Discord announcement channel it reaches. Returns the number of people; `recipients`
+    counts the channels too (every row)."""
     when = send_at or now
-    targets = audience(session, broadcast.audience)
-    if targets:
+    targets = [(p, u, "user") for p, u in audience(session, broadcast.audience)]
+    channels = [("discord", c, "channel")
+                for c in announcement_channels(session, broadcast.audience)]
+    if targets or channels:
         session.execute(Delivery.__table__.insert(), [
-            {"broadcast_id": broadcast.id, "platform": p, "user_id": u, "status": "pending",
-             "not_before": when, "attempts": 0} for p, u in targets])
+            {"broadcast_id": broadcast.id, "platform": p, "user_id": u, "kind": k,
+             "status": "pending", "not_before": when, "attempts": 0}
+            for p, u, k in targets + channels])
     broadcast.status = "queued"
     broadcast.send_at = when
     broadcast.queued_at = now
-    broadcast.recipients = len(targets)
+    broadcast.recipients = len(targets) + len(channels)
     return len(targets)
 
 
@@ -280,6 +334,7 @@ class Claimed:
     user_id: str
     text: str
     attempts: int
+    kind: str = "user"  # or "channel": user_id is a Discord channel id
 
     @property
     def nonce(self) -> str:
@@ -296,7 +351,8 @@ def claim(session: Session, platform: str, worker: str, now: datetime, lease: ti
     PostgreSQL, so workers never take the same row; marked `sending` with this worker's
     id and committed by the caller before anything is sent."""
     stale = now - lease
-    q = (select(Delivery.id, Delivery.user_id, Delivery.attempts, Broadcast.text)
+    q = (select(Delivery.id, Delivery.user_id, Delivery.attempts, Delivery.kind,
+                Broadcast.text)
          .join(Broadcast, Broadcast.id == Delivery.broadcast_id)
          .where(Delivery.platform == platform, Delivery.not_before <= now,
                 or_(Delivery.status == "pending",
@@ -310,7 +366,7 @@ def claim(session: Session, platform: str, worker: str, now: datetime, lease: ti
     session.execute(update(Delivery).where(Delivery.id.in_([r.id for r in rows]))
                     .values(status="sending", claimed_by=worker, claimed_at=now,
                             attempts=Delivery.attempts + 1))
-    return [Claimed(r.id, platform, r.user_id, r.text, r.attempts + 1) for r in rows]
+    return [Claimed(r.id, platform, r.user_id, r.text, r.attempts + 1, r.kind) for r in rows]
 
 
 def _mine(row_id: int, worker: str) -> object:
@@ -331,9 +387,21 @@ def mark_failed(session: Session, row_id: int, worker: str, error: str) -> None:
         status="failed", error=error[:64]))
 
 
-def mark_blocked(session: Session, row: Claimed, worker: str) -> None:
+def mark_blocked(session: Session, row: Claimed, worker: str, error: str = "") -> None:
     """The person blocked the bot (or closed their DMs): unsubscribed, and their other
-    waiting rows with them."""
+    waiting rows with them. An announcement channel that is gone or forbidden: failed,
+    its other waiting rows too, and the server's setting removed."""
+    if row.kind == "channel":
+        reason = (error or "channel gone")[:64]
+        session.execute(update(Delivery).where(_mine(row.id, worker)).values(
+            status="failed", error=reason))
+        session.execute(update(Delivery).where(
+            Delivery.platform == row.platform, Delivery.user_id == row.user_id,
+            Delivery.kind == "channel", Delivery.status == "pending")
+            .values(status="failed", error=reason))
+        session.execute(delete(AnnouncementChannel)
+                        .where(AnnouncementChannel.channel_id == row.user_id))
+        return
     session.execute(update(Delivery).where(_mine(row.id, worker)).values(
         status="unsubscribed", error="blocked"))
     unsubscribe(session, row.platform, row.user_id, status="unsubscribed")

@@ -9,7 +9,8 @@ A conversation Feature (bot/conversation.py): /subscribe and /unsubscribe for an
 - /broadcast (admins): write the message; see it exactly as recipients will (the text
   plus the unsubscribe line), refused there if it is too long for a platform being
   served; choose the audience (everyone, near a place, a topic, a platform) with the
-  number of recipients; send now or schedule; rows are written on confirmation
+  number of recipients (and of Discord announcement channels, for everyone or Discord:
+  bot/broadcast_store.py); send now or schedule; rows are written on confirmation
   (bot/broadcast_store.py) and delivered by bot/delivery.py.
 - /broadcasts (admins): progress and the report of recent broadcasts, with a button to
   cancel one still sending or scheduled.
@@ -142,6 +143,11 @@ def parse_when(text: str, now: datetime) -> datetime | None:
     except ValueError:  # 31/02, 25:00
         return None
     return None
+
+
+def _channels(k: int) -> str:
+    """" and 3 Discord announcement channels" (nothing for none)."""
+    return t("bc_and_channels", k=k, s="" if k == 1 else "s") if k else ""
 
 
 def _when(when: datetime) -> str:
@@ -416,14 +422,15 @@ class Broadcasting:
         spec = {**spec, "platforms": list(self.platforms)}
         draft.audience = spec
         n = len(store.audience(turn.session, spec))
-        if n == 0:
+        k = len(store.announcement_channels(turn.session, spec))
+        if n + k == 0:
             turn.state.step = "b_confirm"
             turn.say(t("bc_nobody", audience=self._describe(spec)),
                      ((b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx")),))
             return
         turn.state.step = "b_confirm"
-        turn.say(t("bc_confirm", n=n, audience=self._describe(spec)),
-                 ((b("bc_b_now", "bn", n=n), b("bc_b_schedule", "bs")),
+        turn.say(t("bc_confirm", n=n, channels=_channels(k), audience=self._describe(spec)),
+                 ((b("bc_b_now", "bn", n=n + k), b("bc_b_schedule", "bs")),
                   (b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx"))))
 
     def step_confirm(self, turn: Turn) -> None:
@@ -461,11 +468,12 @@ class Broadcasting:
                when: datetime | None) -> None:
         access.audit(turn.session, actor, "broadcast_send", True, turn.now)
         n = store.queue(turn.session, draft, turn.now, when)
+        channels = _channels(draft.recipients - n)
         turn.state.flow, turn.state.step = {}, "new"
         if when is None:
-            turn.say(t("bc_queued", id=draft.id, n=n))
+            turn.say(t("bc_queued", id=draft.id, n=n, channels=channels))
         else:
-            turn.say(t("bc_scheduled", id=draft.id, n=n, when=_when(when)))
+            turn.say(t("bc_scheduled", id=draft.id, n=n, channels=channels, when=_when(when)))
 
     # -- /broadcasts --------------------------------------------------------------------------
 

@@ -298,14 +298,16 @@ EN: dict[str, str] = {
     "bc_aud_topic": "subscribers to {topic}",
     "bc_aud_platform": "subscribers on {platform}",
     "bc_nobody": "Nobody matches that yet ({audience}). Choose another audience?",
-    "bc_confirm": "Send to {n} people ({audience})?",
+    "bc_confirm": "Send to {n} people{channels} ({audience})?",
+    "bc_and_channels": " and {k} Discord announcement channel{s}",
     "bc_ask_when": "When should it go? For example \"18:30\", \"tomorrow 9:00\", "
                    "\"24/12 10:00\" or \"in 2 hours\" (UK time).",
     "bc_when_unknown": "I couldn't read that time, or it has passed. Try \"tomorrow 9:00\" "
                        "or \"in 2 hours\".",
-    "bc_queued": "Broadcast #{id} is on its way to {n} people. /broadcasts shows progress.",
-    "bc_scheduled": "Broadcast #{id} will go to {n} people on {when}. /broadcasts shows "
-                    "it, and can cancel it.",
+    "bc_queued": "Broadcast #{id} is on its way to {n} people{channels}. /broadcasts shows "
+                 "progress.",
+    "bc_scheduled": "Broadcast #{id} will go to {n} people{channels} on {when}. /broadcasts "
+                    "shows it, and can cancel it.",
     "bc_cancelled": "OK, cancelled. Nothing was sent.",
     "bc_none": "No broadcasts yet. /broadcast writes one.",
     "bc_list": "Recent broadcasts:",

@@ -10,7 +10,8 @@ Broadcast rows, per platform, in a loop:
 2. send each, at most `rate` a second in all (aiolimiter, capacity 1, so never a burst
    above the rate in any one-second window) and one a second per chat, a few at a time;
 3. right after each send, commit that row's outcome: sent (with the platform's message
-   id), unsubscribed (403 / blocked / DMs closed: the subscription goes too), failed
+   id), unsubscribed (403 / blocked / DMs closed: the subscription goes too; for an
+   announcement channel gone or forbidden: failed, and the server's setting goes), failed
    (refused for good, or MAX_ATTEMPTS transient failures), or back to pending with a
    not-before time (429: the whole platform pauses for retry_after; network errors:
    a short back-off).
@@ -73,7 +74,10 @@ SENT = Outcome("sent")
 
 
 class Sender(Protocol):
-    """One platform's way of sending a direct message to a user id."""
+    """One platform's way of sending a direct message to a user id. A sender that can
+    also post to a channel (Discord announcement channels: rows of kind "channel") has
+    `send_channel(channel_id, text, nonce)`, answering "blocked" for a channel that is
+    gone or forbidden."""
 
     platform: str
 
@@ -222,7 +226,12 @@ class Worker:
             if not await self._pause(p, row):
                 return
             try:
-                outcome = await p.sender.send(row.user_id, row.text, row.nonce)
+                if row.kind == "channel":
+                    send = getattr(p.sender, "send_channel", None)
+                    outcome = Outcome("failed", error="no channel sender") if send is None \
+                        else await send(row.user_id, row.text, row.nonce)
+                else:
+                    outcome = await p.sender.send(row.user_id, row.text, row.nonce)
             except Exception as exc:  # noqa: BLE001 - a sender bug must not lose the row
                 log.exception("delivery: sender failed")
                 outcome = Outcome("retry", retry_after=5.0, error=type(exc).__name__)
@@ -255,7 +264,7 @@ class Worker:
                     log.warning("delivery: row %d was reclaimed while this worker held it",
                                 row.id)
             elif outcome.kind == "blocked":
-                store.mark_blocked(session, row, self.name)
+                store.mark_blocked(session, row, self.name, outcome.error)
             elif outcome.kind == "retry" and row.attempts < store.MAX_ATTEMPTS:
                 if outcome.error == "429":
                     p.rate_limited += 1

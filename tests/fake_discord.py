@@ -13,7 +13,10 @@ allowed_mentions), and checked the way Discord checks it (2000 characters, 5 row
 buttons, 25 options, custom_id up to 100 characters and unique): a message Discord would
 refuse is refused here too, with the same 400 error, and listed in `rejected`. A user's
 direct messages can be closed (`close_dms`), so sending to them answers 403 with code
-50007, as Discord does.
+50007, as Discord does. Server channels can be added (`add_channel`, for announcements)
+and made to refuse the bot (`refuse_channel`: 403 50013 / 50001, or 404 when deleted);
+members get permissions with `grant` (none by default), sent with their interactions as
+Discord sends them (the member's permissions in the channel).
 """
 
 from __future__ import annotations
@@ -184,6 +187,9 @@ class FakeDiscord:
         self.channels: dict[str, dict[str, Any]] = {}  # DM channels by id
         self._dm_by_user: dict[str, str] = {}
         self._closed_dms: set[str] = set()
+        self.guild_channels: dict[str, dict[str, Any]] = {}  # added server channels by id
+        self._refused_channels: dict[str, tuple[int, int, str]] = {}
+        self._permissions: dict[str, int] = {}  # user id -> permission bits
         self._interactions: dict[str, _Interaction] = {}
         self._connections: list[_Connection] = []
         self._ready = asyncio.Event()
@@ -248,6 +254,29 @@ class FakeDiscord:
     def open_dms(self, user: User) -> None:
         self._closed_dms.discard(user.id)
 
+    def grant(self, user: User, permissions: int) -> None:
+        """The member's permissions in the server (bits, e.g. 1 << 5 Manage Server)."""
+        self._permissions[user.id] = permissions
+
+    def add_channel(self, name: str, *, guild_id: str | None = None, kind: int = 0) -> str:
+        """A server channel (text: 0, announcement: 5, voice: 2) the bot can post in."""
+        cid = self.new_id()
+        self.guild_channels[cid] = {"id": cid, "type": kind, "name": name,
+                                    "guild_id": guild_id or self.guild_id, "position": 0,
+                                    "permission_overwrites": [], "nsfw": False,
+                                    "parent_id": None}
+        return cid
+
+    def refuse_channel(self, channel_id: str, status: int = 403, code: int = 50013) -> None:
+        """Posting there now fails: 403 50013 (Missing Permissions), 403 50001 (Missing
+        Access) or 404 10003 (the channel was deleted)."""
+        why = {50013: "Missing Permissions", 50001: "Missing Access",
+               10003: "Unknown Channel"}.get(code, "Refused")
+        self._refused_channels[channel_id] = (status, code, why)
+
+    def channel_messages(self, channel_id: str) -> list[Sent]:
+        return [s for s in self.sent if s.kind == "message" and s.channel_id == channel_id]
+
     async def send_dm(self, user: User, text: str) -> dict[str, Any]:
         """The person writes to the bot in a direct message."""
         cid = self.dm_channel(user)
@@ -277,13 +306,31 @@ class FakeDiscord:
                                                   "component_type": 3, "values": [value]})
 
     async def slash(self, user: User, name: str, *, in_guild: bool = True,
-                    **options: str) -> str:
-        """Use the slash command `/name` in the server (or in the bot's DMs)."""
+                    subcommand: str | None = None, **options: str) -> str:
+        """Use the slash command `/name` (`/name subcommand`) in the server (or in the
+        bot's DMs). Options are typed as the command was synced; a channel option's value
+        is a channel id, sent with its resolved channel as Discord does."""
         command = next((c for c in self.commands if c["name"] == name), None)
         assert command is not None, f"/{name} was never synced"
         data: dict[str, Any] = {"id": command["id"], "name": name, "type": 1}
-        if options:
-            data["options"] = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
+        declared = command.get("options") or []
+        if subcommand is not None:
+            sub = next((o for o in declared if o["name"] == subcommand and o["type"] == 1),
+                       None)
+            assert sub is not None, f"/{name} {subcommand} was never synced"
+            declared = sub.get("options") or []
+        types = {o["name"]: o["type"] for o in declared}
+        given = [{"name": k, "type": types.get(k, 3), "value": v} for k, v in options.items()]
+        channels = {v: self.guild_channels[v] for k, v in options.items() if types.get(k) == 7}
+        if channels:
+            data["resolved"] = {"channels": {
+                cid: {**{k: c[k] for k in ("id", "type", "name", "parent_id", "nsfw")},
+                      "permissions": str(self._permissions.get(user.id, 0))}
+                for cid, c in channels.items()}}
+        if subcommand is not None:
+            data["options"] = [{"name": subcommand, "type": 1, "options": given}]
+        elif given:
+            data["options"] = given
         channel = self.guild_channel_id if in_guild else self.dm_channel(user)
         return await self._interact(user, 2, data, channel, in_guild, None)
 
@@ -381,7 +428,8 @@ class FakeDiscord:
 
     def _member(self, user: User) -> dict[str, Any]:
         return {"user": user.payload(), "roles": [], "joined_at": _now(), "deaf": False,
-                "mute": False, "flags": 0, "pending": False, "permissions": "0"}
+                "mute": False, "flags": 0, "pending": False,
+                "permissions": str(self._permissions.get(user.id, 0))}
 
     async def _component(self, user: User, sent: Sent, data: dict[str, Any]) -> str:
         assert sent.message_id is not None, "that was not a message"
@@ -510,10 +558,17 @@ class FakeDiscord:
                         ) -> dict[str, Any]:
         channel = self.channels.get(channel_id)
         guild_id = None
+        if channel_id in self._refused_channels:
+            status, code, why = self._refused_channels[channel_id]
+            self.sent.append(Sent("refused", body, channel_id))
+            raise DiscordError(status, code, why)
         if channel is None:
-            if channel_id != self.guild_channel_id:
+            if channel_id in self.guild_channels:
+                guild_id = self.guild_channels[channel_id]["guild_id"]
+            elif channel_id != self.guild_channel_id:
                 raise DiscordError(404, 10003, "Unknown Channel")
-            guild_id = self.guild_id
+            else:
+                guild_id = self.guild_id
         elif channel["user"] in self._closed_dms:
             self.sent.append(Sent("refused", body, channel_id))
             raise DiscordError(403, 50007, "Cannot send messages to this user")

@@ -14,13 +14,17 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import discord
 import pytest
 from dialogue import Chat
+from discord.http import Route
+from discord.utils import escape_markdown
+from fake_discord import FakeDiscord
 from fake_telegram_limited import LimitedTelegram
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from adapters.senders import TelegramSender, discord_length, telegram_length
+from adapters.senders import DiscordSender, TelegramSender, discord_length, telegram_length
 from bot import access
 from bot import broadcast_store as store
 from bot.access import AuditEvent
@@ -284,6 +288,73 @@ async def test_429_waits_retry_after_then_delivers(h: Harness, admin: Chat) -> N
     assert attempts[1].at - attempts[0].at >= 0.9
     [row] = rows(h.sessions)
     assert row.status == "sent" and row.attempts == 2 and row.message_id
+
+
+# -- Discord: announcement channels, through the real discord.py client ----------------------
+
+
+@pytest.mark.parametrize("refusal", [(403, 50013), (403, 50001), (404, 10003)])
+async def test_announcement_channels_get_broadcasts_and_a_refusing_one_is_dropped(
+        chat: Chat, admin: Chat, monkeypatch: pytest.MonkeyPatch,
+        refusal: tuple[int, int]) -> None:
+    fake = FakeDiscord()
+    await fake.start()
+    monkeypatch.setattr(Route, "BASE", fake.api_base)  # process-wide: put back after
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        await client.login(fake.token)
+        news, gone = fake.add_channel("news"), fake.add_channel("updates", guild_id="77")
+        fake.refuse_channel(gone, *refusal)
+        subscriber = fake.user("sub")
+        with chat.sessions() as s:
+            store.set_announcement_channel(s, fake.guild_id, news, chat.clock())
+            store.set_announcement_channel(s, "77", gone, chat.clock())
+            store.subscribe(s, "discord", subscriber.id, chat.clock())
+            s.commit()
+
+        # Channels count only for everyone / Discord, never for an area or a topic.
+        await write(admin, "Topic only")
+        await admin.press("ba2")
+        await admin.tap("Events")
+        admin.expect("Send to 1 people (subscribers to Events)?")
+        await admin.tap("Cancel")
+        text = "Open day @everyone *Saturday* at the Hub"
+        await write(admin, text)
+        await admin.tap("Everyone (1)")
+        admin.expect("Send to 1 people and 2 Discord announcement channels (everyone")
+        await admin.tap("Send now to 3")
+        admin.expect("on its way to 1 people and 2 Discord announcement channels")
+
+        sender = DiscordSender(lambda: client, chat.sessions)
+        worker = Worker(chat.sessions, {"discord": sender}, clock=chat.clock,
+                        limits={"discord": Limits(rate=50, per_chat_interval=0.0)})
+        await worker.drain("discord")
+
+        (posted,) = fake.channel_messages(news)
+        assert posted.guild_id == fake.guild_id and posted.content == \
+            escape_markdown(compose(text))  # escaped as the adapter escapes replies
+        assert posted.allowed_mentions == {"parse": []}  # no @everyone ping
+        assert posted.body["nonce"].startswith("rcb") and posted.body["enforce_nonce"]
+        assert "\\*Saturday\\*" in posted.content
+        assert sorted(m.channel_id for m in fake.sent if m.kind == "message") == \
+            sorted([fake.dm_channel(subscriber), news])  # the DM, and the one channel
+        outcome = {(r.kind, r.user_id): (r.status, r.error) for r in rows(chat.sessions)}
+        assert outcome == {("user", subscriber.id): ("sent", None),
+                           ("channel", news): ("sent", None),
+                           ("channel", gone): ("failed", f"{refusal[0]} {refusal[1]}")}
+        with chat.sessions() as s:  # the refusing server's setting is gone, the other kept
+            assert dict(s.execute(select(store.AnnouncementChannel.guild_id,
+                                         store.AnnouncementChannel.channel_id)).all()) == \
+                {fake.guild_id: news}
+        await admin.say("/broadcasts")
+        admin.expect("finished", "2 delivered, 1 failed")
+        await write(admin, "Next time")
+        await admin.tap("Everyone (1)")
+        admin.expect("Send to 1 people and 1 Discord announcement channel (everyone")
+        assert fake.unhandled == [] and fake.rejected == []
+    finally:
+        await client.close()
+        await fake.close()
 
 
 # -- crash safety with real worker processes ---------------------------------------------------

@@ -32,7 +32,7 @@ from adapters.discord_adapter import (
     layout,
     split_text,
 )
-from bot import storage
+from bot import broadcast_store, storage
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS, Config, Conversation
 from bot.types import Button, ConversationRef, Reply
@@ -302,7 +302,12 @@ async def test_forget_in_server(h: Harness) -> None:
 
 async def test_slash_commands_are_synced(h: Harness) -> None:
     commands = {c["name"]: c for c in h.fake.commands}
-    assert set(commands) == {"find", "help", "crisis", "privacy", "forget"}
+    assert set(commands) == {"find", "help", "crisis", "privacy", "forget", "announcements"}
+    # Only a hint to Discord (checked again in our code): Manage Server, servers only.
+    assert int(commands["announcements"]["default_member_permissions"]) == MANAGE_GUILD
+    assert commands["announcements"]["dm_permission"] is False
+    assert {o["name"]: o["type"] for o in commands["announcements"]["options"]} == \
+        {"set": 1, "off": 1}
     options = {o["name"]: o for o in commands["find"]["options"]}
     assert set(options) == {"need", "place"}
     assert not options["need"].get("required") and not options["place"].get("required")
@@ -312,6 +317,51 @@ async def test_slash_commands_are_synced(h: Harness) -> None:
     # discord.py asks for a compressed gateway: zlib-stream, which the fake speaks (or
     # zstd-stream where zstandard is installed; the fake then sends text frames).
     assert h.fake.compressions in (["zlib-stream"], ["zstd-stream"])
+
+
+# -- announcements channel, chosen by the server's own admins ------------------------------
+
+MANAGE_GUILD = 1 << 5
+
+
+def announcement_channel(sessions: sessionmaker, guild_id: str) -> str | None:
+    with sessions() as session:
+        row = session.get(broadcast_store.AnnouncementChannel, guild_id)
+        return row.channel_id if row else None
+
+
+async def test_announcements_channel_needs_manage_server(h: Harness) -> None:
+    news, voice = h.fake.add_channel("news"), h.fake.add_channel("voice-chat", kind=2)
+    guild = h.fake.guild_id
+    jo, kim = h.fake.user("jo"), h.fake.user("kim")
+
+    # Discord would hide the command from jo, but a server can override that hint.
+    (refused,) = _messages(await h.slash(jo, "announcements", subcommand="set", channel=news))
+    assert refused.ephemeral and refused.content == TEXT["ann_refused"]
+    assert announcement_channel(h.sessions, guild) is None
+
+    h.fake.grant(jo, MANAGE_GUILD)
+    (wrong,) = _messages(await h.slash(jo, "announcements", subcommand="set", channel=voice))
+    assert wrong.content == TEXT["ann_wrong_channel"]
+    (done,) = _messages(await h.slash(jo, "announcements", subcommand="set", channel=news))
+    assert done.ephemeral and f"<#{news}>" in done.content
+    assert announcement_channel(h.sessions, guild) == news
+
+    h.fake.grant(kim, 1 << 11)  # Send Messages only
+    (refused,) = _messages(await h.slash(kim, "announcements", subcommand="off"))
+    assert refused.content == TEXT["ann_refused"]
+    assert announcement_channel(h.sessions, guild) == news
+
+    (off,) = _messages(await h.slash(jo, "announcements", subcommand="off"))
+    assert off.ephemeral and off.content == TEXT["ann_off"]
+    assert announcement_channel(h.sessions, guild) is None
+    (again,) = _messages(await h.slash(jo, "announcements", subcommand="off"))
+    assert again.content == TEXT["ann_was_off"]
+
+    h.fake.grant(kim, 1 << 3)  # Administrator has every permission
+    await h.slash(kim, "announcements", subcommand="set", channel=news)
+    assert announcement_channel(h.sessions, guild) == news
+    assert h.fake.channel_messages(news) == []  # nothing posted in the channel itself
 
 
 # -- restarts, unreachable people, long replies --------------------------------------------
