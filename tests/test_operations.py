@@ -9,15 +9,14 @@ import io
 import json
 import logging
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from bot_process import SECRET, BotProcess
-from conftest import PG_URL, _pg_unavailable
+from conftest import PG_URL
 from fake_telegram import FakeTelegram
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, create_engine, text
@@ -43,23 +42,6 @@ MARKER = "Quibbleton"  # a word typed by the person, that must never reach a log
 async def tg() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram(user_id=USER) as fake:
         yield fake
-
-
-@pytest.fixture
-def fresh_pg_url() -> Iterator[str]:
-    """A new, empty PostgreSQL database for processes to share (they migrate it)."""
-    name = f"rc_ops_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
-        _pg_unavailable(str(exc).splitlines()[0])
-        return
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 async def get(url: str) -> tuple[int, Any]:
