@@ -106,6 +106,9 @@ for _need in NEEDS:
     for _w in (_need.code.replace("_", " "), _need.label.lower(), *_need.words):
         (_PHRASES if " " in _w else _WORDS).setdefault(_w, _need.code)
 _FUZZY_WORDS = [w for w in _WORDS if len(w) >= 5]
+# All phrases in one pattern, longest first so "binge eating" wins over "eating".
+_PHRASE_RX = re.compile(r"\b(?:" + "|".join(
+    re.escape(p) for p in sorted(_PHRASES, key=len, reverse=True)) + r")\b")
 # Too ambiguous on their own in a sentence ("I'm using the bus", "clean kitchen"); they
 # count only when the whole message is that word (a tap-like answer).
 _WEAK = frozenset({
@@ -141,10 +144,9 @@ def understand(text: str, limit: int = 500) -> tuple[frozenset[str], list[tuple[
     text = normalise(text[:limit])
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    for phrase, code in _PHRASES.items():
-        for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", text):
-            found.add(code)
-            spans.append(m.span())
+    for m in _PHRASE_RX.finditer(text):
+        found.add(_PHRASES[m.group()])
+        spans.append(m.span())
     tokens = list(_TOKEN.finditer(text))
     only_one = len(tokens) == 1
     for m in tokens:
