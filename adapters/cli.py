@@ -373,11 +373,14 @@ app.add_typer(jobs_app, name="jobs")
 ROLES = ("admin", "trusted", "volunteer")
 
 
-def _account(account: str) -> tuple[str, str]:
+def _role_change(account: str, role: str) -> tuple[str, str, App]:
+    """Check a PLATFORM:USER_ID and a role; the platform, user id and a migrated app."""
     platform, sep, user_id = account.partition(":")
     if not sep or not platform or not user_id:
         _fail(f"'{account}' is not PLATFORM:USER_ID, for example telegram:123456789.")
-    return platform.lower(), user_id
+    if role not in ROLES:
+        _fail(f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.")
+    return platform.lower(), user_id, build_app(Settings(load_demo=False))
 
 
 @admin_app.command("grant")
@@ -392,10 +395,7 @@ def admin_grant(
 
     from bot import access
 
-    platform, user_id = _account(account)
-    if role not in ROLES:
-        _fail(f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.")
-    a = build_app(Settings(load_demo=False))
+    platform, user_id, a = _role_change(account, role)
     with a.sessions() as session:
         try:
             person = access.grant(session, platform, user_id, role, datetime.now(UTC),
@@ -416,10 +416,7 @@ def admin_revoke(
     """Take a role away from an account."""
     from bot import access
 
-    platform, user_id = _account(account)
-    if role not in ROLES:
-        _fail(f"Unknown role '{role}'. Choose one of: {', '.join(ROLES)}.")
-    a = build_app(Settings(load_demo=False))
+    platform, user_id, a = _role_change(account, role)
     with a.sessions() as session:
         try:
             changed = access.revoke(session, platform, user_id, role, organisation)
