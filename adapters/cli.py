@@ -130,12 +130,7 @@ def run(
     from adapters.operations import Operations
     from adapters.wiring import build_conversation
 
-    names = list(dict.fromkeys(p.strip().lower() for p in platforms))
-    for name in names:
-        if name not in PLATFORMS:
-            _fail(f"Unknown platform '{name}'. Choose from: {', '.join(PLATFORMS)}.")
-    settings = Settings()
-    _configure_logging(settings.log_level, settings.log_format)
+    names, settings = _platforms(platforms)
     a = build_app(settings)
     opts = RunOptions(webhook_url=webhook_url, listen=listen, secret_token=secret_token)
     adapters = [PLATFORMS[name](a, opts) for name in names]
@@ -151,6 +146,17 @@ def run(
                                                      a)))
     except RuntimeError as exc:  # an adapter could not start (bad token, no network)
         _fail(f"Could not start: {exc}", 1)
+
+
+def _platforms(platforms: list[str]) -> tuple[list[str], Settings]:
+    """Known platform names, each once, and settings with logging configured."""
+    names = list(dict.fromkeys(p.strip().lower() for p in platforms))
+    for name in names:
+        if name not in PLATFORMS:
+            _fail(f"Unknown platform '{name}'. Choose from: {', '.join(PLATFORMS)}.")
+    settings = Settings()
+    _configure_logging(settings.log_level, settings.log_format)
+    return names, settings
 
 
 @app.command()
@@ -169,12 +175,7 @@ def deliver(
 
     from adapters.senders import deliver_only
 
-    names = list(dict.fromkeys(p.strip().lower() for p in platforms))
-    for name in names:
-        if name not in PLATFORMS:
-            _fail(f"Unknown platform '{name}'. Choose from: {', '.join(PLATFORMS)}.")
-    settings = Settings()
-    _configure_logging(settings.log_level, settings.log_format)
+    names, settings = _platforms(platforms)
     a = build_app(Settings(load_demo=False))
     try:
         asyncio.run(deliver_only(settings, a.sessions, names, lease=lease, rate=rate))

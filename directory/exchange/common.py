@@ -32,6 +32,15 @@ class ParsedFeed(Feed):
     # were kept so that validation can report everything at once, but must not be written.
     broken: set[str] = field(default_factory=set)
 
+    def add_listing(self, listing: ListingRecord, label: str, issues: Issues) -> None:
+        """Keep a parsed listing with how the file names it; one with parse problems is
+        marked so it is reported but never written."""
+        key = f"listing:{listing.slug}"
+        self.labels.setdefault(key, label)
+        self.listings.append(listing)
+        if issues.count:
+            self.broken.add(key)
+
 
 @dataclass(slots=True)
 class WriteReport:

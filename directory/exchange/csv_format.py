@@ -181,12 +181,7 @@ def read(path: Path) -> tuple[ParsedFeed, list[Problem]]:
         values = _row_values(row, _LISTING_TYPES, "", issues)
         for name in _REQUIRED_TEXT:
             values.setdefault(name, "")
-        listing = ListingRecord(**values)
-        key = f"listing:{listing.slug}"
-        feed.labels.setdefault(key, f"row {number}")
-        feed.listings.append(listing)
-        if issues.count:
-            feed.broken.add(key)
+        feed.add_listing(ListingRecord(**values), f"row {number}", issues)
 
     for slug, merged in org_values.items():
         number = org_rows[slug]

@@ -272,11 +272,7 @@ def parse(data: list[Any], feed: ParsedFeed | None = None) -> tuple[ParsedFeed, 
             orgs[org.slug] = org
             feed.organisations.append(org)
             feed.labels[f"organisation:{org.slug}"] = f"{label}, group '{org.name}'"
-        key = f"listing:{listing.slug}"
-        feed.labels.setdefault(key, label)
-        feed.listings.append(listing)
-        if issues.count:
-            feed.broken.add(key)
+        feed.add_listing(listing, label, issues)
     return feed, problems
 
 

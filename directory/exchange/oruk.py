@@ -470,12 +470,7 @@ def parse(data: Any, name: str = "file") -> tuple[ParsedFeed, list[Problem]]:
         slug = org_slug or by_id.get(text(service.get("organization_id")) or "", "")
         label = f"service {number} ('{text(service.get('name')) or ''}')"
         issues = Issues(label, problems)
-        listing = listing_from(service, slug, issues)
-        key = f"listing:{listing.slug}"
-        feed.labels.setdefault(key, label)
-        feed.listings.append(listing)
-        if issues.count:
-            feed.broken.add(key)
+        feed.add_listing(listing_from(service, slug, issues), label, issues)
     return feed, problems
 
 
