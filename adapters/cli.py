@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -83,7 +84,9 @@ def _telegram_adapter(a: App, opts: RunOptions) -> Adapter:
         return TelegramAdapter(token or "", a.sessions,
                                api_base_url=a.settings.telegram_api_base_url,
                                webhook_url=opts.webhook_url, listen=opts.listen,
-                               secret_token=opts.secret_token)
+                               secret_token=opts.secret_token,
+                               update_lease=timedelta(
+                                   seconds=a.settings.telegram_update_lease_seconds))
     except ValueError as exc:
         _fail(str(exc))
         raise

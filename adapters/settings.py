@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     stale_after_days: int = 90
     telegram_bot_token: str | None = None
     telegram_api_base_url: str | None = None
+    # Webhook mode: seconds after which an update claimed by a process that has gone
+    # quiet (died) is taken over by Telegram's retry (adapters/telegram.py).
+    telegram_update_lease_seconds: float = Field(default=20.0, gt=0)
     discord_bot_token: str | None = None
     discord_api_base_url: str | None = None
     discord_gateway_url: str | None = None

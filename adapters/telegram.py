@@ -21,8 +21,13 @@ Choices worth knowing (see ../shared/REFERENCE.md, Telegram):
 - A 403 (the person blocked the bot) marks the conversation inactive in the database
   and nothing more is sent to that chat until they write again.
 - Each update id is claimed in the database before it is handled, so a webhook retry or
-  a second process never answers twice (at most once: a crash mid-turn loses that turn
-  rather than repeating it).
+  a second process does not answer twice, and a process that dies mid-turn loses nothing:
+  the webhook is answered only after the reply has gone out, so Telegram retries, and the
+  retry takes the claim over once its lease has run out. The turn's replies are journaled
+  with the conversation state they came from (one transaction), and each message sent is
+  recorded, so the retry sends only what had not gone out yet, without running the turn
+  again. The one message in flight at the moment of death may go twice: the Bot API has
+  no idempotency key, and a repeat is better than a loss here.
 - Groups: only commands and messages that mention the bot are answered, and only with
   an offer to continue in a private chat (/crisis and /help are answered in the group).
   Nobody's needs are discussed in a group.
@@ -104,8 +109,9 @@ WEBHOOK_MAX_BODY = 1 << 20
 # How long a webhook request waits for its turn before answering 200 anyway (the turn
 # goes on here; Telegram would otherwise send the update again).
 WEBHOOK_ANSWER_TIMEOUT = 50.0
-# A claimed update not answered within this is taken over by a retry: its process died.
-# Turns take well under a second, or a few with per-chat pacing.
+# A claimed update not moved on within this is taken over by a retry: its process died.
+# The lease is renewed by every message sent, and a turn's work before its first message
+# takes well under a second.
 UPDATE_LEASE = timedelta(seconds=20)
 
 # Telegram-only wording. Looked up in the catalogue first, so moving these keys into
@@ -365,6 +371,14 @@ class Pacer:
             await asyncio.sleep(slot - now)
 
 
+@dataclass(frozen=True)
+class _Progress:
+    """A claimed update whose reply is being sent (see TelegramAdapter._deliver)."""
+
+    update_id: int
+    claim: storage.Claim
+
+
 @dataclass
 class _Turn:
     ref: ConversationRef
@@ -385,7 +399,7 @@ class TelegramAdapter:
                  webhook_url: str | None = None, listen: str = "127.0.0.1:8080",
                  secret_token: str | None = None,
                  poll_timeout: float = 10.0, per_chat_interval: float = 1.0,
-                 max_retries: int = 5) -> None:
+                 max_retries: int = 5, update_lease: timedelta = UPDATE_LEASE) -> None:
         if not token:
             raise ValueError("A Telegram bot token is needed (TELEGRAM_BOT_TOKEN).")
         if webhook_url is not None:
@@ -398,6 +412,7 @@ class TelegramAdapter:
         self._secret = secret_token
         self.poll_timeout = poll_timeout
         self.max_retries = max_retries
+        self.update_lease = update_lease
         self.pacer = Pacer(per_chat_interval)
         self.started = asyncio.Event()  # set once updates are being received
         self.webhook_port: int | None = None  # the port actually bound (listen port 0)
@@ -700,27 +715,34 @@ class TelegramAdapter:
         """Answer one update; returns its claim: "first" (answered here), "done" (a
         repeat, ignored) or "busy" (another process is answering it now)."""
         async with self._locks.hold(turn.chat_id):
-            claim = await self._claim(update_id, turn.ref)
-            if claim != "first":
-                log.info("repeated update ignored (%s)", claim,
+            claim = await self._claim(update_id, turn)
+            if claim.status != "first":
+                log.info("repeated update ignored (%s)", claim.status,
                          extra={"conv": turn.ref.log_id})
-                return claim
+                return claim.status
             if turn.private:
                 self._blocked.discard(turn.chat_id)  # they wrote: reachable again
-            if msg is None:
+            if claim.replies is not None:
+                # Taken over from a process that died after the turn was committed:
+                # send what it had not sent yet, never run the turn a second time.
+                log.info("update taken over: replaying its reply",
+                         extra={"conv": turn.ref.log_id})
+                replies = [Reply.from_json(r) for r in claim.replies]
+            elif msg is None:
                 replies = [Reply(_t("tg_group_private"))]
             else:
                 assert self._handler is not None
+                if claim.owner:
+                    msg = replace(msg, update_id=str(update_id))
                 try:
                     replies = await self._handler(msg)
                 except Exception:  # noqa: BLE001 - the person still gets an answer
                     log.exception("handler failed", extra={"conv": turn.ref.log_id})
                     replies = [Reply(t("db_down"))]
-            await self._deliver(turn, replies)
-            await self._finish(update_id)
+            await self._deliver(turn, replies, _Progress(update_id, claim))
             if turn.private and msg is not None:
                 await self._sync_menu(turn)
-            return claim
+            return claim.status
 
     async def _sync_menu(self, turn: _Turn) -> None:
         """Give this chat the command menu of the person's role, after any turn that
@@ -746,14 +768,18 @@ class TelegramAdapter:
         except TelegramError as exc:  # the menu is a nicety
             log.warning("could not set a role menu: %s", type(exc).__name__)
 
-    async def _claim(self, update_id: int, ref: ConversationRef) -> str:
+    async def _claim(self, update_id: int, turn: _Turn) -> storage.Claim:
         """Claim an update so it is answered once across processes. The claim is
         finished only after the reply has gone out: if this process dies first, a
-        retry after UPDATE_LEASE is answered by whichever process gets it."""
-        def claim() -> str:
+        retry after the lease is answered by whichever process gets it, from the
+        journal of what this one had committed and sent."""
+        keyboard = turn.chat_id in self._keyboard
+
+        def claim() -> storage.Claim:
             with self.sessions() as session:
                 result = storage.begin_update(session, PLATFORM, str(update_id),
-                                              datetime.now(UTC), UPDATE_LEASE)
+                                              datetime.now(UTC), self.update_lease,
+                                              keyboard=keyboard)
                 session.commit()
                 return result
         try:
@@ -761,18 +787,27 @@ class TelegramAdapter:
         except SQLAlchemyError:
             # Answer rather than stay silent: a repeat is better than nothing for
             # someone who may be in crisis (the conversation says the database is down).
-            log.warning("could not claim update", extra={"conv": ref.log_id})
-            return "first"
+            # No owner: nothing of this turn is journaled.
+            log.warning("could not claim update", extra={"conv": turn.ref.log_id})
+            return storage.Claim("first", keyboard=keyboard)
 
-    async def _finish(self, update_id: int) -> None:
-        def finish() -> None:
+    async def _progress(self, progress: _Progress, sent: int, done: bool) -> bool:
+        """Record messages sent (and move the lease on); False if another process has
+        taken the update over, so this one must stop sending."""
+        claim = progress.claim
+
+        def record() -> bool:
             with self.sessions() as session:
-                storage.finish_update(session, PLATFORM, str(update_id))
+                held = storage.progress_update(session, PLATFORM, str(progress.update_id),
+                                               claim.owner, sent, datetime.now(UTC), done)
                 session.commit()
+                return held
         try:
-            await asyncio.to_thread(finish)
-        except SQLAlchemyError:  # the claim's lease runs out; a repeat is then answered
-            log.warning("could not finish an update's claim")
+            return await asyncio.to_thread(record)
+        except SQLAlchemyError:
+            # Keep sending: a reply repeated after a crash is better than one lost.
+            log.warning("could not record an update's progress")
+            return True
 
     # -- outgoing -----------------------------------------------------------------------
 
@@ -793,15 +828,31 @@ class TelegramAdapter:
         async with self._locks.hold(chat_id):
             await self._deliver(_Turn(ref, chat_id, chat_id > 0), [reply])
 
-    async def _deliver(self, turn: _Turn, replies: Sequence[Reply]) -> None:
+    async def _deliver(self, turn: _Turn, replies: Sequence[Reply],
+                       progress: _Progress | None = None) -> None:
+        """Send a turn's replies. With `progress` (a claimed update), each message sent
+        is recorded before the next goes, so a process taking the update over sends only
+        the rest; at most the one message in flight when a process dies goes twice
+        (the Bot API has no idempotency key)."""
+        claim = progress.claim if progress is not None and progress.claim.owner else None
         link = None if turn.private else private_link(self.username or "")
-        outs, shown = render(replies, private=turn.private,
-                             keyboard_shown=turn.chat_id in self._keyboard, group_link=link)
-        for n, out in enumerate(outs):
+        shown_before = claim.keyboard if claim is not None else turn.chat_id in self._keyboard
+        outs, shown = render(replies, private=turn.private, keyboard_shown=shown_before,
+                             group_link=link)
+        finished = False
+        for n in range(claim.sent if claim is not None else 0, len(outs)):
             if turn.chat_id in self._blocked:
                 log.info("not sent: conversation unreachable", extra={"conv": turn.ref.log_id})
-                return
-            await self._send(turn, out, reply_to=turn.reply_to if n == 0 else None)
+                break
+            await self._send(turn, outs[n], reply_to=turn.reply_to if n == 0 else None)
+            if progress is not None and claim is not None:
+                finished = n == len(outs) - 1
+                if not await self._progress(progress, n + 1, done=finished):
+                    log.warning("update taken over by another process: stopped sending",
+                                extra={"conv": turn.ref.log_id})
+                    return
+        if progress is not None and claim is not None and not finished:
+            await self._progress(progress, len(outs), done=True)
         if turn.private and shown:
             self._keyboard.add(turn.chat_id)
         elif turn.private:

@@ -150,7 +150,7 @@ class Conversation:
             log.warning("crisis signal", extra={"conv": msg.ref.log_id})
             return [self.crisis_reply()]
         try:
-            replies = await asyncio.to_thread(self._handle_stored, msg)
+            return await asyncio.to_thread(self._handle_stored, msg)
         except SQLAlchemyError as exc:
             # The exception's type only: its message can hold SQL and values.
             log.error("database error: %s", type(exc).__name__,
@@ -160,7 +160,6 @@ class Conversation:
             log.error("turn failed: %s", type(exc).__name__, extra={"conv": msg.ref.log_id},
                       exc_info=False)
             return [Reply(t("went_wrong")), self.crisis_reply(intro="crisis_contacts_only")]
-        return [_fit(r) for r in replies]
 
     def _greeting(self) -> str:
         return t("greeting", ttl_hours=int(self.config.ttl.total_seconds() // 3600))
@@ -185,9 +184,15 @@ class Conversation:
                     feature.forget(session, msg.ref)
             else:
                 storage.save(session, msg.ref.key, turn.state, now, self.config.ttl)
+            replies = [_fit(r) for r in turn.replies]
+            if msg.update_id is not None:
+                # Committed with the state: a retry of this update replays these replies
+                # rather than running the turn again on the state it moved to.
+                storage.record_replies(session, msg.ref.platform, msg.update_id,
+                                       [r.to_json() for r in replies])
             session.commit()
         log.info("turn", extra={"conv": msg.ref.log_id, "step": turn.state.step})
-        return turn.replies
+        return replies
 
     def _dispatch(self, turn: Turn) -> None:
         msg, text = turn.msg, turn.text

@@ -9,6 +9,7 @@ what the person typed, and expires.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -16,9 +17,11 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Integer,
     String,
     bindparam,
     delete,
+    false,
     insert,
     select,
     text,
@@ -44,17 +47,32 @@ class ConversationRow(Base):
 
 
 class ProcessedUpdate(Base):
-    """Platform updates already handled, so a webhook retry or a second process does
-    not answer the same message twice (Telegram retries until it gets a 2xx)."""
+    """Platform updates claimed for answering, so a webhook retry or a second process
+    does not answer the same message twice (Telegram retries until it gets a 2xx), and
+    a process that dies mid-turn loses nothing: see begin_update."""
 
     __tablename__ = "processed_update"
 
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # When claimed, moved on by every message sent: the claim's lease runs from here.
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    # False while a process is answering it (begin_update); a claim not finished within
-    # its lease is taken over by a retry, so a process that dies mid-turn loses nothing.
+    # False while a process is answering it; a claim not moved on within its lease is
+    # taken over by a retry.
     done: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The claim's holder (random per claim): a process whose claim was taken over stops
+    # sending rather than send the same replies as the new holder.
+    owner: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The turn's replies (Reply.to_json), written in the same transaction as the
+    # conversation state they came from, and how many of the messages rendered from them
+    # have gone out. A takeover sends the rest: it never runs the turn a second time on
+    # state that has already moved on. Cleared when the update is done: they are what
+    # the bot said to someone, kept only while they are being sent.
+    replies: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Whether the chat showed our location keyboard when the turn began: rendering
+    # depends on it, and a takeover must render the same messages to skip the sent ones.
+    keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def key_hash(key: str) -> str:
@@ -199,39 +217,87 @@ def claim_update(session: Session, platform: str, update_id: str, now: datetime)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of begin_update. status: "first" (answer it), "done" (already
+    answered: ignore), or "busy" (another process is answering it right now: ask the
+    platform to retry later). A "first" that took over a dead process's claim carries
+    that turn's journal: its replies (None if the turn never committed) and how many
+    messages had gone out."""
+
+    status: str
+    owner: str = ""
+    replies: list[dict] | None = None
+    sent: int = 0
+    keyboard: bool = False
+
+
 def begin_update(session: Session, platform: str, update_id: str, now: datetime,
-                 lease: timedelta) -> str:
-    """Claim an update for answering: "first" (answer it, then finish_update), "done"
-    (already answered: ignore), or "busy" (another process is answering it right now:
-    ask the platform to retry later). A claim older than `lease` that was never
-    finished belonged to a process that died: it is taken over ("first")."""
+                 lease: timedelta, keyboard: bool = False) -> Claim:
+    """Claim an update for answering (see Claim). A claim not moved on for `lease`
+    belonged to a process that died: it is taken over, with its journal."""
     dialect = session.get_bind().dialect.name
+    owner = secrets.token_hex(8)
     if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other backends
-        return "first" if claim_update(session, platform, update_id, now) else "done"
+        first = claim_update(session, platform, update_id, now)
+        return Claim("first" if first else "done")
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     inserted = session.execute(
         upsert(ProcessedUpdate).values(platform=platform, update_id=update_id, seen_at=now,
-                                       done=False)
+                                       done=False, owner=owner, sent=0, keyboard=keyboard)
         .on_conflict_do_nothing().returning(ProcessedUpdate.update_id)).first()
     if inserted is not None:
-        return "first"
+        return Claim("first", owner, keyboard=keyboard)
     # Take over a stale claim atomically: only one retry can move seen_at forward.
     taken = session.execute(
         update(ProcessedUpdate)
         .where(ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id,
                ProcessedUpdate.done.is_(False), ProcessedUpdate.seen_at < now - lease)
-        .values(seen_at=now).returning(ProcessedUpdate.update_id)).first()
+        .values(seen_at=now, owner=owner)
+        .returning(ProcessedUpdate.replies, ProcessedUpdate.sent, ProcessedUpdate.keyboard)
+    ).first()
     if taken is not None:
-        return "first"
+        replies, sent, shown = taken
+        return Claim("first", owner, replies, sent or 0, bool(shown))
     done = session.scalar(select(ProcessedUpdate.done).where(
         ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id))
-    return "done" if done is not False else "busy"
+    return Claim("done" if done is not False else "busy")
+
+
+def record_replies(session: Session, platform: str, update_id: str,
+                   replies: list[dict]) -> None:
+    """Journal a turn's replies, in the caller's transaction: the one that saves the
+    conversation state the turn moved to, so the two are committed together or not at
+    all. Nothing happens if the update was not claimed (the claim failed)."""
+    session.connection().execute(_RECORD, {"p": platform, "u": update_id, "r": replies})
+
+
+_RECORD = text(
+    "UPDATE processed_update SET replies = :r WHERE platform = :p AND update_id = :u "
+    "AND done = :f").bindparams(bindparam("r", type_=JSON), bindparam("f", value=False))
+
+
+def progress_update(session: Session, platform: str, update_id: str, owner: str, sent: int,
+                    now: datetime, done: bool = False) -> bool:
+    """Record that `sent` messages of the update's reply have gone out, moving the lease
+    on; `done` finishes the update and clears its journal. False if this owner no longer
+    holds the claim (its lease ran out and another process took the update over): the
+    caller must then stop sending."""
+    values: dict[str, object] = {"sent": sent, "seen_at": now}
+    if done:
+        values.update(done=True, replies=None)
+    held = session.execute(
+        update(ProcessedUpdate)
+        .where(ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id,
+               ProcessedUpdate.owner == owner, ProcessedUpdate.done.is_(False))
+        .values(**values).returning(ProcessedUpdate.update_id)).first()
+    return held is not None
 
 
 def finish_update(session: Session, platform: str, update_id: str) -> None:
     session.execute(update(ProcessedUpdate).where(
         ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id)
-        .values(done=True))
+        .values(done=True, replies=None))
 
 
 def delete_processed_before(session: Session, cutoff: datetime) -> int:

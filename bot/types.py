@@ -42,6 +42,10 @@ class Incoming:
     text: str | None = None
     payload: str | None = None  # a button's short id
     location: Location | None = None
+    # The platform's id of the update that carried this message (Telegram's update_id),
+    # when the adapter claimed it: the conversation then journals its replies with the
+    # state it saves, so a retry of the update replays them instead of running again.
+    update_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,25 @@ class Reply:
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]
+
+    def to_json(self) -> dict:
+        card = self.card
+        return {"text": self.text,
+                "buttons": [[[b.label, b.payload] for b in row] for row in self.buttons],
+                "request_location": self.request_location, "crisis": self.crisis,
+                "card": None if card is None else {
+                    "title": card.title, "address": card.address, "latitude": card.latitude,
+                    "longitude": card.longitude, "map_url": card.map_url}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Reply:
+        card = data.get("card")
+        return cls(text=data["text"],
+                   buttons=tuple(tuple(Button(label, payload) for label, payload in row)
+                                 for row in data.get("buttons", [])),
+                   request_location=bool(data.get("request_location")),
+                   card=PlaceCard(**card) if card else None,
+                   crisis=bool(data.get("crisis")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ bot's webhook with the secret token, like Telegram.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -104,6 +105,8 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._failures: dict[str, list[Failure]] = {}
+        self._stalls: list[Stall] = []
+        self.stalled: list[Stall] = []  # stalls holding a request right now
         self._chats: dict[int, dict[str, Any]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -141,6 +144,10 @@ class FakeTelegram:
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return await self._record(method, params, self._error(404, "Not Found"))
+        stall = self._take_stall(method, params)
+        if stall is not None and not await self._hold(request, stall):
+            # The bot went away while its request was held: Telegram never saw it.
+            return await self._record(method, params, self._error(499, "Client gone"))
         failure = self._take_failure(method, params)
         if failure is not None:
             body: dict[str, Any] = {"ok": False, "error_code": failure.status,
@@ -389,6 +396,40 @@ class FakeTelegram:
         self._failures.setdefault(method, []).extend(
             Failure(status, description, retry_after, chat_id) for _ in range(count))
 
+    def stall(self, method: str, chat_id: int, *, after: int = 0) -> Stall:
+        """Hold the bot's next call of `method` to `chat_id`, after letting `after` such
+        calls through: the request hangs unanswered (and nothing is sent) until
+        `release()`, or until the bot's connection drops - say, its process is killed -
+        in which case the message never arrived."""
+        stall = Stall(method, chat_id, after)
+        self._stalls.append(stall)
+        return stall
+
+    def _take_stall(self, method: str, params: dict[str, Any]) -> Stall | None:
+        for i, stall in enumerate(self._stalls):
+            if stall.method == method and stall.chat_id == params.get("chat_id"):
+                if stall.after > 0:
+                    stall.after -= 1
+                    return None
+                return self._stalls.pop(i)
+        return None
+
+    async def _hold(self, request: web.Request, stall: Stall) -> bool:
+        """True once released; False if the client went away first."""
+        async with self._changed:
+            self.stalled.append(stall)
+            self._changed.notify_all()
+        try:
+            while not stall.released.is_set():
+                transport = request.transport
+                if transport is None or transport.is_closing():
+                    return False
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stall.released.wait(), 0.05)
+            return True
+        finally:
+            self.stalled.remove(stall)
+
     # -- what the user saw ---------------------------------------------------------------
 
     def messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
@@ -433,6 +474,17 @@ class FakeTelegram:
 
     def texts_all(self) -> list[str]:
         return [str(m.get("text", m.get("venue", m.get("location"))))[:80] for m in self.sent]
+
+
+@dataclass
+class Stall:
+    method: str
+    chat_id: int
+    after: int
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
 
 class _ApiError(Exception):
