@@ -9,17 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from adapters.settings import Settings
+from adapters.settings import Settings, settings_problem
 from adapters.wiring import App, build_app
 from bot.types import Adapter, Handler
 from directory.finder import ListingView, load_views, understand_request
 from directory.geography import GeoResult
 from directory.models import Listing, Organisation, Revision
+
+if TYPE_CHECKING:
+    from adapters.operations import Operations
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Recovery Connector: find local recovery support in the UK.")
@@ -146,7 +150,7 @@ def run(
         asyncio.run(ops.serve(adapters, build_conversation(a, names).handle,
                               lambda handler: _serve(adapters, handler,
                                                      dict(zip(names, adapters, strict=True)),
-                                                     a)))
+                                                     a, ops)))
     except RuntimeError as exc:  # an adapter could not start (bad token, no network)
         _fail(f"Could not start: {exc}", 1)
 
@@ -157,7 +161,11 @@ def _platforms(platforms: list[str]) -> tuple[list[str], Settings]:
     for name in names:
         if name not in PLATFORMS:
             _fail(f"Unknown platform '{name}'. Choose from: {', '.join(PLATFORMS)}.")
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a nonsense setting, e.g. DISCORD_SHARD_IDS=4 of 4
+        _fail(settings_problem(exc))
+        raise
     _configure_logging(settings.log_level, settings.log_format)
     return names, settings
 
@@ -171,17 +179,28 @@ def deliver(
     rate: Annotated[float | None, typer.Option(
         help="Messages a second for this worker (default: the platform's limit; divide "
         "it between workers running at once).")] = None,
+    health_listen: Annotated[str | None, typer.Option(
+        "--health-listen", envvar="HEALTH_LISTEN", help="Serve /healthz, /readyz and "
+        "/metrics on HOST:PORT (off unless given).", show_default=False)] = None,
 ) -> None:
     """Deliver broadcasts and notifications only, no chat (extra workers share the queue
     safely on PostgreSQL). `recovery-bot run` already delivers for what it serves."""
     import asyncio
 
+    from adapters.operations import Operations
     from adapters.senders import deliver_only
 
     names, settings = _platforms(platforms)
     a = build_app(Settings(load_demo=False))
     try:
-        asyncio.run(deliver_only(settings, a.sessions, names, lease=lease, rate=rate))
+        ops = Operations.prepare(a, health_listen)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise
+    try:
+        asyncio.run(ops.serve_worker(lambda: deliver_only(
+            settings, a.sessions, names, lease=lease, rate=rate, metrics=ops.metrics,
+            on_stop=ops.shutting_down)))
     except RuntimeError as exc:
         _fail(f"Could not start: {exc}", 1)
 
@@ -202,10 +221,12 @@ def _configure_logging(level: str, fmt: str = "text") -> None:
 
 
 async def _serve(adapters: list[Adapter], handler: Handler,
-                 by_name: dict[str, Adapter] | None = None, a: App | None = None) -> None:
+                 by_name: dict[str, Adapter] | None = None, a: App | None = None,
+                 ops: Operations | None = None) -> None:
     """Run every adapter until Ctrl-C / SIGTERM or until one of them stops. Beside them
-    a delivery worker sends broadcasts and notifications for the platforms served; on
-    stop it claims nothing more and finishes what it holds before the adapters stop."""
+    a delivery worker sends broadcasts and notifications for the platforms served (its
+    sends counted in `ops.metrics`); on stop /readyz turns 503 at once, then the worker
+    claims nothing more and finishes what it holds before the adapters stop."""
     import asyncio
     import contextlib
     import signal
@@ -220,10 +241,12 @@ async def _serve(adapters: list[Adapter], handler: Handler,
     if by_name and a is not None:
         from adapters.senders import delivery_worker
 
-        worker = delivery_worker(a.sessions, by_name)  # type: ignore[arg-type]
+        worker = delivery_worker(a.sessions, by_name, ops.metrics if ops else None)
         delivering = asyncio.create_task(worker.run())
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+    if ops is not None:
+        ops.shutting_down()  # a load balancer sends nothing new while we finish
     if worker is not None:
         worker.stop()
         await asyncio.gather(delivering, return_exceptions=True)

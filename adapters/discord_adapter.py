@@ -27,6 +27,16 @@ commands answered ephemerally, so nobody else ever sees what someone asked for.
 - `send` is for people who opted in (reminders, replies to their own requests): Discord's
   anti-spam (error 40003) stops bots that DM many people who never wrote to them.
 
+Sharding, for several processes (DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS): Discord's
+gateway docs ("Sharding", docs/events/gateway.mdx) route a server's events to the shard
+`shard_id = (guild_id >> 22) % num_shards`, and events without a guild_id, direct
+messages and buttons pressed in them included, to shard 0 only. So each process names the
+total count and the shards it serves (4 shards: "0,1" in one process, "2,3" in another),
+and exactly one process must serve shard 0, or nobody's DMs are answered. Any process can
+answer anyone: state is in the database, and replies go over REST, not the gateway. The
+process with shard 0 registers the slash commands; the others leave them as they are.
+Unset, the count is what Discord recommends and this process serves every shard.
+
 One conversation per person: DMs and server commands share it (both are private to that
 person), which is what lets "Continue in DMs" carry on where the server answer left off.
 
@@ -55,7 +65,7 @@ from discord.http import Route
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from adapters.settings import Settings
+from adapters.settings import Settings, check_shards
 from bot import broadcast_store, storage
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS
@@ -386,9 +396,13 @@ class DiscordAdapter:
     def __init__(self, token: str, sessions: sessionmaker, *,
                  api_base_url: str | None = None, gateway_url: str | None = None,
                  sync_commands: bool = True, guild_ready_timeout: float = 2.0,
-                 drain_seconds: float = 10.0) -> None:
+                 drain_seconds: float = 10.0, shard_count: int | None = None,
+                 shard_ids: Sequence[int] | None = None) -> None:
         if not token:
             raise ValueError("DISCORD_BOT_TOKEN is not set")
+        check_shards(shard_count, shard_ids)
+        self.shard_count = shard_count
+        self.shard_ids = list(shard_ids) if shard_ids is not None else None
         self.token = token
         self.sessions = sessions
         self.api_base_url = api_base_url.rstrip("/") if api_base_url else None
@@ -412,10 +426,12 @@ class DiscordAdapter:
     def from_settings(cls, settings: Settings, sessions: sessionmaker) -> DiscordAdapter:
         """DISCORD_BOT_TOKEN; DISCORD_API_BASE_URL is a REST base including the API version,
         like discord.py's default https://discord.com/api/v10; DISCORD_GATEWAY_URL a
-        ws(s):// URL."""
+        ws(s):// URL; DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS for several processes."""
         return cls(settings.discord_bot_token or "", sessions,
                    api_base_url=settings.discord_api_base_url,
-                   gateway_url=settings.discord_gateway_url)
+                   gateway_url=settings.discord_gateway_url,
+                   shard_count=settings.discord_shard_count,
+                   shard_ids=settings.discord_shard_ids)
 
     # -- the Adapter protocol -----------------------------------------------------------------
 
@@ -486,10 +502,12 @@ class DiscordAdapter:
         intents = discord.Intents.none()
         intents.guilds = True  # slash commands and ephemeral answers in servers
         intents.dm_messages = True  # DMs carry their text without the message content intent
+        # shard_count None: discord.py asks Discord for it; shard_ids None: every shard.
         client = discord.AutoShardedClient(
             intents=intents, allowed_mentions=NO_MENTIONS, max_messages=None,
             member_cache_flags=discord.MemberCacheFlags.none(), chunk_guilds_at_startup=False,
-            guild_ready_timeout=self.guild_ready_timeout)
+            guild_ready_timeout=self.guild_ready_timeout, shard_count=self.shard_count,
+            shard_ids=self.shard_ids)
         tree = self._tree = app_commands.CommandTree(client)
         for command in self._commands():
             tree.add_command(command)
@@ -515,17 +533,30 @@ class DiscordAdapter:
             self._saved_endpoints.install()
         self._saved_endpoints = self._installed = None
 
+    @property
+    def serves_dms(self) -> bool:
+        """Whether this process serves shard 0, the only one Discord sends DMs to."""
+        return self.shard_ids is None or 0 in self.shard_ids
+
     async def _prepare(self, client: discord.AutoShardedClient) -> None:
         """What `setup_hook` would do: runs after login, before the gateway connects."""
         if self.api_base_url or self.gateway_url:
             # Fresh connections (and reconnects) go to DEFAULT_GATEWAY once the shard count
             # is known, so a custom REST base's own gateway, or DISCORD_GATEWAY_URL, is used
-            # every time, never the real Discord's.
+            # every time, never the real Discord's. A configured count is kept.
             shards, url, _ = await client.http.get_bot_gateway()
             DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url or url)
-            client.shard_count = shards
+            client.shard_count = self.shard_count or shards
             self._installed = _Endpoints.current()
-        if self.sync_commands and self._tree is not None:
+        if self.shard_count is not None:
+            shard_ids = self.shard_ids or list(range(self.shard_count))
+            log.info("discord shards %s of %d", ",".join(map(str, shard_ids)),
+                     self.shard_count)
+        if not self.serves_dms:
+            log.info("this process does not serve shard 0: direct messages (and buttons "
+                     "in them) reach only the process that does")
+        # One process registers the commands, not every one at every start.
+        if self.sync_commands and self.serves_dms and self._tree is not None:
             synced = await self._tree.sync()
             log.info("slash commands synced", extra={"count": len(synced)})
 

@@ -1,8 +1,11 @@
-"""Health, readiness and metrics over HTTP for `recovery-bot run --health-listen HOST:PORT`.
+"""Health, readiness and metrics over HTTP for `recovery-bot run` and `recovery-bot deliver`
+(`--health-listen HOST:PORT`).
 
     GET /healthz  200 {"status": "ok"} while the process's event loop answers
-    GET /readyz   200 {"status": "ready"}; 503 {"status": "not ready", "reason": ...} when
-                  the database does not answer `SELECT 1` within the timeout, or an
+    GET /readyz   200 {"status": "ready"}; 503 {"status": "not ready", "reason": ...} from
+                  the moment the process begins to shut down (SIGTERM: it finishes the
+                  work in hand, and a load balancer should send it nothing new), when
+                  the database does not answer `SELECT 1` within the timeout, or when an
                   adapter has not started (yet) or has stopped
     GET /metrics  Prometheus text format (adapters/metrics.py)
 
@@ -55,6 +58,7 @@ class HealthServer:
         self.port: int | None = None  # the port bound (listen port 0 picks one)
         self._runner: web.AppRunner | None = None
         self._db_check: asyncio.Future[str | None] | None = None
+        self.draining = False  # set by `shutting_down()`; /readyz says 503 from then on
 
     async def open(self) -> None:
         app = web.Application()
@@ -74,6 +78,13 @@ class HealthServer:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+
+    def shutting_down(self) -> None:
+        """The process has begun to stop: /readyz answers 503 until the endpoint closes,
+        while /healthz stays 200 (alive, finishing the work in hand)."""
+        if not self.draining:
+            self.draining = True
+            log.info("shutting down: /readyz now answers 503")
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -111,7 +122,8 @@ class HealthServer:
         return web.json_response({"status": "ok"})
 
     async def _readyz(self, _request: web.Request) -> web.Response:
-        problem = self.adapter_problem() or await self.database_problem()
+        problem = ("shutting down" if self.draining else
+                   self.adapter_problem() or await self.database_problem())
         if problem is not None:
             return web.json_response({"status": "not ready", "reason": problem}, status=503)
         return web.json_response({"status": "ready"})

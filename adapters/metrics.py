@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalogue import t
+from bot.delivery import Outcome, Sender
 from bot.types import Handler, Incoming, Reply
 from directory.search import DirectorySearch, Query, Results
 
@@ -89,8 +90,14 @@ class Metrics:
 
     # -- broadcasts (the hook for the delivery worker) -----------------------------------
 
-    def count_sender(self, sender):  # type: ignore[no-untyped-def]
-        """Wrap a bot.delivery Sender so every send's outcome is counted."""
+    def count_sender(self, sender: Sender) -> Sender:
+        """Wrap a bot.delivery Sender so every send's outcome is counted
+        (`recovery_deliveries_total{platform, outcome}`). A sender that can post to
+        announcement channels keeps that ability, counted too; one that cannot still
+        has no `send_channel`, so the worker fails such rows as before."""
+        send_channel = getattr(sender, "send_channel", None)
+        if callable(send_channel):
+            return CountingChannelSender(sender, self.deliveries, send_channel)
         return CountingSender(sender, self.deliveries)
 
     def watch_queues(self, sessions: sessionmaker) -> None:
@@ -118,23 +125,37 @@ class TimedSearch(DirectorySearch):
 
 
 class CountingSender:
-    def __init__(self, sender, counter: Counter) -> None:  # type: ignore[no-untyped-def]
+    """A Sender that counts each outcome by platform and kind: sent, blocked, retry,
+    failed. A send that raises counts as retry (what the worker makes of it)."""
+
+    def __init__(self, sender: Sender, counter: Counter) -> None:
         self._sender = sender
         self._counter = counter
         self.platform = sender.platform
 
-    async def send(self, user_id: str, text: str, nonce: str | None):  # type: ignore[no-untyped-def]
-        outcome = await self._sender.send(user_id, text, nonce)
+    async def _counted(self, sending: Awaitable[Outcome]) -> Outcome:
+        try:
+            outcome = await sending
+        except Exception:
+            self._counter.labels(self.platform, "retry").inc()
+            raise
         self._counter.labels(self.platform, outcome.kind).inc()
         return outcome
 
-    async def send_channel(self, channel_id: str, text: str, nonce: str | None):  # type: ignore[no-untyped-def]
-        outcome = await self._sender.send_channel(channel_id, text, nonce)
-        self._counter.labels(self.platform, outcome.kind).inc()
-        return outcome
+    async def send(self, user_id: str, text: str, nonce: str | None) -> Outcome:
+        return await self._counted(self._sender.send(user_id, text, nonce))
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._sender, name)
+
+class CountingChannelSender(CountingSender):
+    """The same for a sender that also posts to announcement channels (Discord)."""
+
+    def __init__(self, sender: Sender, counter: Counter,
+                 send_channel: Callable[[str, str, str | None], Awaitable[Outcome]]) -> None:
+        super().__init__(sender, counter)
+        self._send_channel = send_channel
+
+    async def send_channel(self, channel_id: str, text: str, nonce: str | None) -> Outcome:
+        return await self._counted(self._send_channel(channel_id, text, nonce))
 
 
 class QueueCollector(Collector):

@@ -28,16 +28,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot import storage
-from bot.delivery import Outcome, Worker
+from bot.delivery import Outcome, Sender, Worker
 from bot.types import ConversationRef, Reply
+
+if TYPE_CHECKING:
+    from adapters.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +214,7 @@ class DiscordSender:
 # -- wiring: senders for running adapters, and a worker of their own --------------------
 
 
-def sender_for(name: str, adapter: object, sessions: sessionmaker) -> object:
+def sender_for(name: str, adapter: object, sessions: sessionmaker) -> Sender:
     """A sender that uses a running adapter's client (the adapters keep it private; it
     exists only between start and stop, and the sender answers "retry" meanwhile)."""
     if name == "telegram":
@@ -222,25 +225,36 @@ def sender_for(name: str, adapter: object, sessions: sessionmaker) -> object:
     raise ValueError(f"no sender for {name}")
 
 
-def delivery_worker(sessions: sessionmaker, adapters: dict[str, object]) -> Worker:
+def _counted(senders: dict[str, Sender], metrics: Metrics | None) -> dict[str, Sender]:
+    """Each sender's outcomes counted on /metrics (recovery_deliveries_total), if on."""
+    if metrics is None:
+        return senders
+    return {name: metrics.count_sender(sender) for name, sender in senders.items()}
+
+
+def delivery_worker(sessions: sessionmaker, adapters: Mapping[str, object],
+                    metrics: Metrics | None = None) -> Worker:
     """The worker `recovery-bot run` starts beside its adapters: each process delivers
     the broadcast rows and notifications of the platforms it serves."""
-    return Worker(sessions, {name: sender_for(name, a, sessions)  # type: ignore[misc]
-                             for name, a in adapters.items()})
+    return Worker(sessions, _counted({name: sender_for(name, a, sessions)
+                                      for name, a in adapters.items()}, metrics))
 
 
 async def deliver_only(settings: object, sessions: sessionmaker, platforms: list[str], *,
                        lease: float = 60.0, rate: float | None = None,
-                       stop: asyncio.Event | None = None) -> None:
+                       stop: asyncio.Event | None = None, metrics: Metrics | None = None,
+                       on_stop: Callable[[], object] | None = None) -> None:
     """`recovery-bot deliver`: a worker with clients of its own, no chat (more workers
-    for a big broadcast, or a worker beside webhook processes). SIGTERM/SIGINT stop it
-    gracefully: no more claims, rows in hand finished."""
+    for a big broadcast, or a worker beside webhook processes). SIGTERM/SIGINT (or
+    `stop`) stop it gracefully: `on_stop()` is called at once (the health endpoint
+    turns not ready), then no more claims, rows in hand finished. With `metrics`, every
+    send's outcome is counted."""
     import contextlib
     import signal
 
     from bot.delivery import DEFAULT_LIMITS, Limits
 
-    senders: dict[str, object] = {}
+    senders: dict[str, Sender] = {}
     closers = []
     if "telegram" in platforms:
         token = getattr(settings, "telegram_bot_token", None)
@@ -264,14 +278,20 @@ async def deliver_only(settings: object, sessions: sessionmaker, platforms: list
         senders["discord"] = DiscordSender(lambda: client, sessions)
     limits = {n: Limits(rate=rate, per_chat_interval=DEFAULT_LIMITS[n].per_chat_interval)
               for n in senders} if rate else None
-    worker = Worker(sessions, senders, limits=limits,  # type: ignore[arg-type]
+    worker = Worker(sessions, _counted(senders, metrics), limits=limits,
                     lease=timedelta(seconds=lease))
+
+    def stopping() -> None:
+        if on_stop is not None:
+            on_stop()
+        worker.stop()
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, worker.stop)
+            loop.add_signal_handler(sig, stopping)
     if stop is not None:
-        loop.create_task(stop.wait()).add_done_callback(lambda _t: worker.stop())
+        loop.create_task(stop.wait()).add_done_callback(lambda _t: stopping())
     try:
         await worker.run()
     finally:

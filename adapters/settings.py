@@ -6,11 +6,66 @@ DATABASE_URL, CONVERSATION_TTL_HOURS. See README.md for the list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Annotated, Any
 
 from platformdirs import user_data_dir
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def parse_shard_ids(value: Any) -> tuple[int, ...] | None:
+    """DISCORD_SHARD_IDS: shard numbers separated by commas ("0,1"), each once; empty or
+    unset means every shard. ValueError, naming the setting, for anything else."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        items: list[Any] = value.split(",")
+    elif isinstance(value, int):
+        items = [value]
+    else:
+        items = list(value)
+    ids: list[int] = []
+    for item in items:
+        text = str(item).strip()
+        if not text.isdigit() or not text.isascii():
+            raise ValueError(f"DISCORD_SHARD_IDS must be shard numbers separated by commas, "
+                             f"like 0,1 (found {text!r})")
+        if int(text) in ids:
+            raise ValueError(f"DISCORD_SHARD_IDS names shard {int(text)} twice")
+        ids.append(int(text))
+    return tuple(ids)
+
+
+def check_shards(count: int | None, ids: Sequence[int] | None) -> None:
+    """The sharding settings make sense together (Discord: a shard is [shard_id,
+    num_shards] with 0 <= shard_id < num_shards); ValueError saying what to change."""
+    if count is not None and count < 1:
+        raise ValueError(f"DISCORD_SHARD_COUNT must be 1 or more (found {count})")
+    if ids is None:
+        return
+    if count is None:
+        raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT: the number of shards "
+                         "across all your processes, e.g. DISCORD_SHARD_COUNT=4 with "
+                         "DISCORD_SHARD_IDS=0,1 here and 2,3 in a second process")
+    if not ids:
+        raise ValueError("DISCORD_SHARD_IDS is empty: leave it unset to serve every shard")
+    outside = [i for i in ids if not 0 <= i < count]
+    if outside:
+        raise ValueError(f"DISCORD_SHARD_IDS: there is no shard {outside[0]} when "
+                         f"DISCORD_SHARD_COUNT={count} (shards are numbered 0 to {count - 1})")
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """A configuration error as an operator reads it: each problem names its environment
+    variable; pydantic's own messages never repeat the value (it could be a token)."""
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0]).upper() if error.get("loc") else ""
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        lines.append(message if not name or name in message else f"{name}: {message}")
+    return "Configuration error: " + "; ".join(lines)
 
 
 def default_database_url() -> str:
@@ -40,6 +95,11 @@ class Settings(BaseSettings):
     discord_bot_token: str | None = None
     discord_api_base_url: str | None = None
     discord_gateway_url: str | None = None
+    # Discord sharding for several processes (adapters/discord_adapter.py): the number of
+    # shards across all processes, and the ones this process serves ("0,1"). Unset: the
+    # count Discord recommends, every shard here.
+    discord_shard_count: int | None = None
+    discord_shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
     log_level: str = "INFO"
     # JSON log lines (one object per line) for `recovery-bot run`; "text" for people.
     log_format: str = "json"
@@ -49,3 +109,18 @@ class Settings(BaseSettings):
     retention_report_days: float = 180
     retention_notification_days: float = 30
     retention_delivery_days: float = 30
+
+    @field_validator("discord_shard_count", mode="before")
+    @classmethod
+    def _blank_count(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: Any) -> tuple[int, ...] | None:
+        return parse_shard_ids(value)
+
+    @model_validator(mode="after")
+    def _shards_agree(self) -> Settings:
+        check_shards(self.discord_shard_count, self.discord_shard_ids)
+        return self

@@ -43,9 +43,11 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -88,6 +90,7 @@ from bot.crisis import detect_crisis
 from bot.types import Button, ConversationRef, Handler, Incoming, Location, PlaceCard, Reply
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 PLATFORM = "telegram"
 DEFAULT_API_BASE = "https://api.telegram.org"
@@ -429,6 +432,10 @@ class TelegramAdapter:
         self._server: HTTPServer | None = None
         self._turns: set[asyncio.Task] = set()  # turns being handled
         self._background: set[asyncio.Task] = set()  # callback answers, housekeeping
+        self._claims: ThreadPoolExecutor | None = None  # made by start()
+        self._posts = 0  # webhook requests being answered
+        self._answered = asyncio.Event()  # set while none are
+        self._answered.set()
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -450,6 +457,7 @@ class TelegramAdapter:
         self._handler = handler
         self._stop.clear()
         self._finished.clear()
+        self._claims = ThreadPoolExecutor(2, thread_name_prefix="telegram-claims")
         app = self._app = self._build()
         try:
             try:
@@ -480,9 +488,15 @@ class TelegramAdapter:
                 finally:
                     if app.updater is not None and app.updater.running:
                         await app.updater.stop()
-                    await self._stop_webhook()
+                    server = self._stop_listening()
                     await app.stop()  # every update received has been dispatched
                     await asyncio.gather(*self._turns, return_exceptions=True)
+                    if server is not None:
+                        # Only now, once each webhook POST in hand has been answered
+                        # after its turn: Telegram then does not send those again.
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self._answered.wait(), 5)
+                        await server.close_all_connections()
                     for task in list(self._background):
                         task.cancel()
                     await asyncio.gather(*self._background, return_exceptions=True)
@@ -490,6 +504,9 @@ class TelegramAdapter:
             self._app = None
             self.started.clear()
             self._finished.set()
+            claims, self._claims = self._claims, None
+            if claims is not None:
+                claims.shutdown(wait=False)
 
     async def stop(self) -> None:
         """Stop receiving and return once in-flight turns have finished."""
@@ -555,12 +572,27 @@ class TelegramAdapter:
         except BadRequest as exc:  # e.g. not https, or a port Telegram does not call
             raise RuntimeError(f"Telegram refused the webhook URL: {exc.message}") from exc
 
-    async def _stop_webhook(self) -> None:
-        # The webhook itself stays set: other processes may still be serving it.
+    def _stop_listening(self) -> HTTPServer | None:
+        """Accept no new webhook connections; the server, to close once the requests
+        in hand are answered. The webhook itself stays set: other processes may still
+        be serving it."""
         server, self._server = self._server, None
         if server is not None:
             server.stop()
-            await server.close_all_connections()
+        return server
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        """Around each webhook request: a stop closes the connections only once none
+        is being answered."""
+        self._posts += 1
+        self._answered.clear()
+        try:
+            yield
+        finally:
+            self._posts -= 1
+            if not self._posts:
+                self._answered.set()
 
     def secret_ok(self, given: str | None) -> bool:
         """Constant-time check of the X-Telegram-Bot-Api-Secret-Token header."""
@@ -783,13 +815,20 @@ class TelegramAdapter:
                 session.commit()
                 return result
         try:
-            return await asyncio.to_thread(claim)
+            return await self._bookkeep(claim)
         except SQLAlchemyError:
             # Answer rather than stay silent: a repeat is better than nothing for
             # someone who may be in crisis (the conversation says the database is down).
             # No owner: nothing of this turn is journaled.
             log.warning("could not claim update", extra={"conv": turn.ref.log_id})
             return storage.Claim("first", keyboard=keyboard)
+
+    async def _bookkeep(self, work: Callable[[], _T]) -> _T:
+        """Claims and send progress run on threads of their own, not queued behind the
+        turns' searches on the default executor: the moment between a message going out
+        and its being recorded is the one in which a process's death repeats a message,
+        so it is kept as short as it can be."""
+        return await asyncio.get_running_loop().run_in_executor(self._claims, work)
 
     async def _progress(self, progress: _Progress, sent: int, done: bool) -> bool:
         """Record messages sent (and move the lease on); False if another process has
@@ -803,7 +842,7 @@ class TelegramAdapter:
                 session.commit()
                 return held
         try:
-            return await asyncio.to_thread(record)
+            return await self._bookkeep(record)
         except SQLAlchemyError:
             # Keep sending: a reply repeated after a crash is better than one lost.
             log.warning("could not record an update's progress")
@@ -942,7 +981,8 @@ class _WebhookRequest(RequestHandler):
         self.adapter = adapter
 
     async def post(self) -> None:
-        status = await self.adapter.accept_webhook(
-            self.request.headers.get(SECRET_HEADER), self.request.body)
-        self.set_status(status)
-        self.finish()
+        with self.adapter.answering():
+            status = await self.adapter.accept_webhook(
+                self.request.headers.get(SECRET_HEADER), self.request.body)
+            self.set_status(status)
+            await self.finish()

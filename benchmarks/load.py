@@ -60,6 +60,8 @@ class Run:
     retried_posts: int = 0
     expected: dict[int, int] = field(default_factory=dict)  # chat -> messages expected
     elapsed: float = 0.0
+    in_flight: dict[int, int] = field(default_factory=dict)  # process -> posts awaiting
+    killed_with: int | None = None  # posts in flight to the process when it was killed
 
 
 RETRY_FOR = 60.0
@@ -83,10 +85,13 @@ class Balancer:
             n = next(self._next) % len(self.bots)
             if n in self.dead:
                 continue
+            run.in_flight[n] = run.in_flight.get(n, 0) + 1
             try:
                 status = await self.tg.post_webhook(update, SECRET, self.bots[n].url)
             except (aiohttp.ClientError, OSError):
                 status = 0
+            finally:
+                run.in_flight[n] -= 1
             if status == 200:
                 return
             run.retried_posts += 1
@@ -181,6 +186,7 @@ async def scenario(tg: FakeTelegram, db_url: str, workdir: Path, processes: int,
                 await asyncio.sleep(0.05)
             lb.dead.add(0)
             bots[0].signal(signal.SIGKILL)
+            run.killed_with = run.in_flight.get(0, 0)
         kill_task = asyncio.create_task(killer()) if kill else None
         done, pending = await asyncio.wait(tasks, timeout=time_limit)
         for t in pending:
@@ -216,7 +222,9 @@ def report(run: Run, tg: FakeTelegram) -> tuple[float, float]:
     print(f"{run.name}: {run.turns} turns in {run.elapsed:.1f} s = {rate:.1f} turns/s; "
           f"first reply p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; "
           f"lost messages {lost}, duplicated messages {dup}; "
-          f"webhook posts retried {run.retried_posts}")
+          f"webhook posts retried {run.retried_posts}"
+          + ("" if run.killed_with is None else
+             f"; {run.killed_with} updates were in the killed process's hands"))
     return rate, p95
 
 

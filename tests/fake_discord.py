@@ -17,6 +17,15 @@ direct messages can be closed (`close_dms`), so sending to them answers 403 with
 and made to refuse the bot (`refuse_channel`: 403 50013 / 50001, or 404 when deleted);
 members get permissions with `grant` (none by default), sent with their interactions as
 Discord sends them (the member's permissions in the channel).
+
+Sharding as Discord does it (developer docs, "Sharding" in docs/events/gateway.mdx): each
+connection identifies with `shard` [shard_id, num_shards]; an event with a guild_id goes
+to the connections whose shard_id is (guild_id >> 22) % num_shards, and one without (a
+direct message, a button pressed in one) to shard 0 only. More servers can be added on a
+chosen shard (`add_guild`); READY and GUILD_CREATE on a connection list only its servers.
+Several connections may identify as the same shard (Discord allows that): each gets the
+events. An event no connection is there for is lost, as on Discord, and listed in
+`undelivered`.
 """
 
 from __future__ import annotations
@@ -121,12 +130,26 @@ class _Interaction:
     original_filled: bool = False
 
 
+def shard_of(guild_id: str, num_shards: int) -> int:
+    """Discord's sharding formula: the shard that gets a server's events."""
+    return (int(guild_id) >> 22) % num_shards
+
+
 @dataclass
 class _Connection:
     ws: web.WebSocketResponse
     compressor: Any | None  # zlib.compressobj for zlib-stream, else text frames
     seq: int = 0
     identified: bool = False
+    shard: tuple[int, int] = (0, 1)  # [shard_id, num_shards] from IDENTIFY
+
+    def receives(self, guild_id: str | None) -> bool:
+        """Whether Discord sends this connection an event of that server (None: no
+        server, as for direct messages, which go to shard 0 only)."""
+        shard_id, num_shards = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return shard_of(guild_id, num_shards) == shard_id
 
     async def send(self, payload: dict[str, Any]) -> None:
         data = json.dumps(payload)
@@ -174,6 +197,10 @@ class FakeDiscord:
         self.owner = User(self.new_id(), "owner")
         self.guild_id = self.new_id()
         self.guild_channel_id = self.new_id()
+        self._guild_names = {self.guild_id: "Recovery Café"}
+        self._general = {self.guild_id: self.guild_channel_id}  # guild -> its text channel
+        self._extra_guilds: list[str] = []  # added with add_guild
+        self.undelivered: list[tuple[str, str | None]] = []  # (event, guild_id) nobody got
         self.limits = _Limits()
         self.sent: list[Sent] = []
         self.rejected: list[tuple[str, dict[str, Any], str]] = []  # (path, body, why)
@@ -258,6 +285,28 @@ class FakeDiscord:
         """The member's permissions in the server (bits, e.g. 1 << 5 Manage Server)."""
         self._permissions[user.id] = permissions
 
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> str:
+        """Another server the bot is in, with a #general channel; `shard` (shard_id,
+        num_shards) picks an id whose events Discord sends to that shard."""
+        guild_id = int(self.new_id())
+        if shard is not None:
+            shard_id, num_shards = shard
+            high = guild_id >> 22
+            high += (shard_id - high) % num_shards
+            guild_id = (high << 22) | (guild_id & ((1 << 22) - 1))
+        gid = str(guild_id)
+        self._guild_names[gid] = name
+        self._extra_guilds.append(gid)
+        self._general[gid] = self.add_channel("general", guild_id=gid)
+        return gid
+
+    def general_channel(self, guild_id: str) -> str:
+        return self._general[guild_id]
+
+    def connected_shards(self) -> list[tuple[int, int]]:
+        """The [shard_id, num_shards] of every connection that has identified."""
+        return sorted(c.shard for c in self._connections if c.identified)
+
     def add_channel(self, name: str, *, guild_id: str | None = None, kind: int = 0) -> str:
         """A server channel (text: 0, announcement: 5, voice: 2) the bot can post in."""
         cid = self.new_id()
@@ -284,9 +333,11 @@ class FakeDiscord:
         await self._dispatch("MESSAGE_CREATE", message)
         return message
 
-    async def send_guild_message(self, user: User, text: str) -> dict[str, Any]:
-        message = self._message(self.guild_channel_id, user.payload(), {"content": text},
-                                guild_id=self.guild_id)
+    async def send_guild_message(self, user: User, text: str, *, guild: str | None = None
+                                 ) -> dict[str, Any]:
+        guild = guild or self.guild_id
+        message = self._message(self._general[guild], user.payload(), {"content": text},
+                                guild_id=guild)
         message["member"] = self._member(user)
         await self._dispatch("MESSAGE_CREATE", message)
         return message
@@ -306,10 +357,12 @@ class FakeDiscord:
                                                   "component_type": 3, "values": [value]})
 
     async def slash(self, user: User, name: str, *, in_guild: bool = True,
-                    subcommand: str | None = None, **options: str) -> str:
-        """Use the slash command `/name` (`/name subcommand`) in the server (or in the
-        bot's DMs). Options are typed as the command was synced; a channel option's value
-        is a channel id, sent with its resolved channel as Discord does."""
+                    guild: str | None = None, subcommand: str | None = None,
+                    **options: str) -> str:
+        """Use the slash command `/name` (`/name subcommand`) in the server (`guild`, or
+        the first one), or in the bot's DMs. Options are typed as the command was synced;
+        a channel option's value is a channel id, sent with its resolved channel as
+        Discord does."""
         command = next((c for c in self.commands if c["name"] == name), None)
         assert command is not None, f"/{name} was never synced"
         data: dict[str, Any] = {"id": command["id"], "name": name, "type": 1}
@@ -331,8 +384,9 @@ class FakeDiscord:
             data["options"] = [{"name": subcommand, "type": 1, "options": given}]
         elif given:
             data["options"] = given
-        channel = self.guild_channel_id if in_guild else self.dm_channel(user)
-        return await self._interact(user, 2, data, channel, in_guild, None)
+        guild_id = (guild or self.guild_id) if in_guild else None
+        channel = self._general[guild_id] if guild_id else self.dm_channel(user)
+        return await self._interact(user, 2, data, channel, guild_id, None)
 
     async def settle(self, since: int, *, min_new: int = 1, quiet: float = 0.3,
                      timeout: float = 15) -> list[Sent]:
@@ -388,35 +442,43 @@ class FakeDiscord:
     async def _identify(self, conn: _Connection, data: dict[str, Any]) -> None:
         self.identifies += 1
         shard = data.get("shard") or [0, 1]
-        guilds = [{"id": self.guild_id, "unavailable": True}] if self.with_guild else []
+        conn.shard = (int(shard[0]), int(shard[1]))
+        ours = [g for g in ([self.guild_id] if self.with_guild else []) + self._extra_guilds
+                if conn.receives(g)]
         await conn.dispatch("READY", {
-            "v": 10, "user": self.bot, "guilds": guilds, "session_id": f"s{self.identifies}",
+            "v": 10, "user": self.bot, "guilds": [{"id": g, "unavailable": True} for g in ours],
+            "session_id": f"s{self.identifies}",
             "resume_gateway_url": self.gateway_url, "shard": shard,
             "application": {"id": self.app_id, "flags": 0}, "private_channels": [],
             "relationships": [], "user_settings": {},
         })
-        if self.with_guild:
-            await conn.dispatch("GUILD_CREATE", self._guild())
+        for guild_id in ours:
+            await conn.dispatch("GUILD_CREATE", self._guild(guild_id))
         conn.identified = True
         self._ready.set()
 
     async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
         await self.wait_identified()
-        live = [c for c in self._connections if c.identified]
+        live = [c for c in self._connections if c.identified and not c.ws.closed]
         assert live, "the bot is not connected"
         self._last_activity = asyncio.get_running_loop().time()
-        await live[-1].dispatch(event, data)
+        guild_id = data.get("guild_id")
+        targets = [c for c in live if c.receives(guild_id)]
+        if not targets:
+            self.undelivered.append((event, guild_id))
+        for conn in targets:
+            await conn.dispatch(event, data)
 
-    def _guild(self) -> dict[str, Any]:
+    def _guild(self, guild_id: str) -> dict[str, Any]:
         return {
-            "id": self.guild_id, "name": "Recovery Café", "icon": None,
+            "id": guild_id, "name": self._guild_names[guild_id], "icon": None,
             "owner_id": self.owner.id, "unavailable": False, "large": False,
             "member_count": 3, "joined_at": _now(), "features": [], "emojis": [],
-            "stickers": [], "roles": [{"id": self.guild_id, "name": "@everyone",
+            "stickers": [], "roles": [{"id": guild_id, "name": "@everyone",
                                        "permissions": "0", "position": 0, "color": 0,
                                        "hoist": False, "managed": False,
                                        "mentionable": False}],
-            "channels": [{"id": self.guild_channel_id, "type": 0, "name": "general",
+            "channels": [{"id": self._general[guild_id], "type": 0, "name": "general",
                           "position": 0, "permission_overwrites": [], "nsfw": False}],
             "members": [], "threads": [], "voice_states": [], "presences": [],
             "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
@@ -434,24 +496,24 @@ class FakeDiscord:
     async def _component(self, user: User, sent: Sent, data: dict[str, Any]) -> str:
         assert sent.message_id is not None, "that was not a message"
         message = self.messages[sent.message_id]
-        in_guild = message.get("guild_id") is not None
-        return await self._interact(user, 3, data, message["channel_id"], in_guild, message)
+        return await self._interact(user, 3, data, message["channel_id"],
+                                    message.get("guild_id"), message)
 
     async def _interact(self, user: User, kind: int, data: dict[str, Any], channel_id: str,
-                        in_guild: bool, message: dict[str, Any] | None) -> str:
+                        guild_id: str | None, message: dict[str, Any] | None) -> str:
         iid, token = self.new_id(), f"tok{self.new_id()}"
         payload: dict[str, Any] = {
             "id": iid, "application_id": self.app_id, "type": kind, "token": token,
             "version": 1, "data": data, "channel_id": channel_id, "locale": "en-GB",
             "app_permissions": "0", "entitlements": [], "attachment_size_limit": 10 << 20,
         }
-        if in_guild:
-            payload.update(guild_id=self.guild_id, guild_locale="en-GB",
+        if guild_id is not None:
+            payload.update(guild_id=guild_id, guild_locale="en-GB",
                            member=self._member(user), context=0,
                            channel={"id": channel_id, "type": 0, "name": "general",
-                                    "guild_id": self.guild_id, "position": 0,
+                                    "guild_id": guild_id, "position": 0,
                                     "permission_overwrites": [], "nsfw": False},
-                           authorizing_integration_owners={"0": self.guild_id})
+                           authorizing_integration_owners={"0": guild_id})
         else:
             payload.update(user=user.payload(), context=1,
                            channel={"id": channel_id, "type": 1,
@@ -459,8 +521,7 @@ class FakeDiscord:
                            authorizing_integration_owners={"1": user.id})
         if message is not None:
             payload["message"] = message
-        self._interactions[token] = _Interaction(iid, token, channel_id,
-                                                 self.guild_id if in_guild else None,
+        self._interactions[token] = _Interaction(iid, token, channel_id, guild_id,
                                                  message["id"] if message else None)
         await self._dispatch("INTERACTION_CREATE", payload)
         return iid

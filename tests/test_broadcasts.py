@@ -1,7 +1,7 @@
 """Broadcasts: subscriptions, the /broadcast flow, and the delivery queue - on SQLite and
 PostgreSQL, through the real Conversation, the real python-telegram-bot client against
 the fake Bot API server (tests/fake_telegram.py), and real worker processes
-(`recovery-bot deliver`) killed mid-broadcast."""
+(`recovery-bot deliver`) killed mid-broadcast or reporting their sends on /metrics."""
 
 from __future__ import annotations
 
@@ -14,16 +14,20 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import discord
 import pytest
+from bot_process import free_port
 from dialogue import Chat
 from discord.http import Route
 from discord.utils import escape_markdown
 from fake_discord import FakeDiscord
 from fake_telegram_limited import LimitedTelegram
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
+from adapters.metrics import Metrics
 from adapters.senders import DiscordSender, TelegramSender, discord_length, telegram_length
 from bot import access
 from bot import broadcast_store as store
@@ -325,10 +329,18 @@ async def test_announcement_channels_get_broadcasts_and_a_refusing_one_is_droppe
         await admin.tap("Send now to 3")
         admin.expect("on its way to 1 people and 2 Discord announcement channels")
 
-        sender = DiscordSender(lambda: client, chat.sessions)
+        metrics = Metrics()  # counted as `recovery-bot run` and `deliver` count them
+        sender = metrics.count_sender(DiscordSender(lambda: client, chat.sessions))
         worker = Worker(chat.sessions, {"discord": sender}, clock=chat.clock,
                         limits={"discord": Limits(rate=50, per_chat_interval=0.0)})
         await worker.drain("discord")
+        counted = {o: metrics.registry.get_sample_value(
+            "recovery_deliveries_total", {"platform": "discord", "outcome": o})
+            for o in ("sent", "blocked", "retry", "failed")}
+        assert counted == {"sent": 2, "blocked": 1, "retry": None, "failed": None}
+        # Wrapped, a sender keeps what it can do and no more: Telegram has no channels.
+        assert not hasattr(metrics.count_sender(TelegramSender(lambda: None)),
+                           "send_channel")
 
         (posted,) = fake.channel_messages(news)
         assert posted.guild_id == fake.guild_id and posted.content == \
@@ -364,14 +376,18 @@ def _url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-def start_worker(engine: Engine, tg: LimitedTelegram, *, rate: float, lease: float = 2.0
-                 ) -> subprocess.Popen:
+def start_worker(engine: Engine, tg: LimitedTelegram, *, rate: float, lease: float = 2.0,
+                 health_port: int | None = None) -> subprocess.Popen:
     log = open(LOG_DIR / f"worker-{time.monotonic_ns()}.log", "w")  # noqa: SIM115
-    env = {**os.environ, "DATABASE_URL": _url(engine), "TELEGRAM_BOT_TOKEN": tg.token,
-           "TELEGRAM_API_BASE_URL": tg.url, "LOAD_DEMO": "false", "LOG_LEVEL": "WARNING"}
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("HEALTH_")}
+    env.update({"DATABASE_URL": _url(engine), "TELEGRAM_BOT_TOKEN": tg.token,
+                "TELEGRAM_API_BASE_URL": tg.url, "LOAD_DEMO": "false",
+                "LOG_LEVEL": "WARNING"})
+    health = ["--health-listen", f"127.0.0.1:{health_port}"] if health_port else []
     return subprocess.Popen(
         [sys.executable, "-m", "adapters.cli", "deliver", "telegram", "--lease", str(lease),
-         "--rate", str(rate)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+         "--rate", str(rate), *health], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=log)
 
 
 def queue_broadcast(sessions: sessionmaker, n: int, first: int = 10_000) -> int:
@@ -461,3 +477,56 @@ async def test_two_workers_share_a_broadcast_without_duplicates(pg_engine: Engin
         assert len(received) == n and set(received.values()) == {1}  # once each
         by_worker = {r.claimed_by for r in rows(sessions)}
         assert len(by_worker) == 2  # both took part
+
+
+async def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """/metrics as {(sample name, sorted labels): value}; {} while nothing listens."""
+    try:
+        async with aiohttp.ClientSession() as client, client.get(url) as resp:
+            body = await resp.text()
+    except aiohttp.ClientError:
+        return {}
+    return {(sm.name, tuple(sorted(sm.labels.items()))): sm.value
+            for family in text_string_to_metric_families(body) for sm in family.samples}
+
+
+async def test_deliver_worker_counts_its_sends_on_metrics(engine: Engine,
+                                                          demo_sessions: sessionmaker
+                                                          ) -> None:
+    """`recovery-bot deliver --health-listen`: every send's outcome is counted
+    (recovery_deliveries_total) and the queue's progress is shown by status
+    (recovery_broadcast_deliveries), with no id in any label."""
+    sessions, n, first = demo_sessions, 12, 20_000
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+
+    def sends(outcome: str) -> float:
+        return got.get(("recovery_deliveries_total",
+                        (("outcome", outcome), ("platform", "telegram"))), 0.0)
+
+    def rows_(status: str) -> float:
+        return got.get(("recovery_broadcast_deliveries", (("status", status),)), -1.0)
+
+    async with LimitedTelegram(per_second=0) as tg:
+        tg.fail_next("sendMessage", 403, chat_id=first)  # blocked the bot
+        worker = start_worker(engine, tg, rate=40, health_port=port)
+        try:
+            got = {}
+            deadline = time.monotonic() + 30
+            while rows_("pending") != 0:  # up, and an empty queue counted
+                assert time.monotonic() < deadline and worker.poll() is None, got
+                await asyncio.sleep(0.1)
+                got = await scrape(f"{base}/metrics")
+            assert sends("sent") == 0
+            broadcast = queue_broadcast(sessions, n, first=first)
+            await wait_until(lambda: finished(sessions, broadcast), 30)
+            got = await scrape(f"{base}/metrics")
+            assert sends("sent") == n - 1 and sends("blocked") == 1, got
+            assert sends("retry") == sends("failed") == 0
+            assert rows_("sent") == n - 1 and rows_("unsubscribed") == 1
+            assert rows_("pending") == rows_("sending") == 0
+            assert not any(str(first + i) in repr(key) for key in got for i in range(n))
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(10) == 0
+

@@ -18,10 +18,12 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from discord.utils import escape_markdown
-from fake_discord import FakeDiscord, Sent, User
+from fake_discord import FakeDiscord, Sent, User, shard_of
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import sessionmaker
+from typer.testing import CliRunner
 
+from adapters.cli import app as cli
 from adapters.discord_adapter import (
     DM_ID,
     MAX_CHARS,
@@ -32,10 +34,11 @@ from adapters.discord_adapter import (
     layout,
     split_text,
 )
+from adapters.settings import Settings
 from bot import broadcast_store, storage
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS, Config, Conversation
-from bot.types import Button, ConversationRef, Reply
+from bot.types import Button, ConversationRef, Handler, Incoming, Reply
 from directory.db import session_factory
 from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
@@ -604,3 +607,158 @@ def test_run_discord_without_a_token_says_what_to_do(engine: Engine) -> None:
                          text=True, timeout=120)
     assert out.returncode == 2
     assert "DISCORD_BOT_TOKEN is not set" in out.stderr
+
+
+# -- sharding: several processes share Discord's shards -----------------------------------
+
+def _recording(conversation: Conversation, process: str, handled: list[str]) -> Handler:
+    """The conversation, noting which process answered each message."""
+    async def handle(incoming: Incoming) -> list[Reply]:
+        handled.append(process)
+        return await conversation.handle(incoming)
+    return handle
+
+
+async def test_two_processes_split_the_shards(sessions: sessionmaker) -> None:
+    """Process A serves shard 0 of 2 and B shard 1: each server's commands are answered
+    once, by the process with that server's shard; DMs only by A (Discord sends them to
+    shard 0 only), and a conversation moves between them through the database."""
+    fake = FakeDiscord(with_guild=False)
+    await fake.start()
+    leeds = fake.add_guild("Leeds Recovery Café", shard=(0, 2))
+    hull = fake.add_guild("Hull Recovery Café", shard=(1, 2))
+    assert (shard_of(leeds, 2), shard_of(hull, 2)) == (0, 1)
+    conversation = Conversation(sessions, Gazetteer.default(), DirectorySearch(), Config())
+    handled: list[str] = []
+    processes = {name: DiscordAdapter(fake.token, sessions, api_base_url=fake.api_base,
+                                      guild_ready_timeout=0.05, shard_count=2,
+                                      shard_ids=[shard])
+                 for name, shard in (("A", 0), ("B", 1))}
+    tasks = []
+    try:
+        for name, adapter in processes.items():
+            tasks.append(asyncio.create_task(
+                adapter.start(_recording(conversation, name, handled))))
+            await adapter.wait_until_ready(15)
+        assert fake.connected_shards() == [(0, 2), (1, 2)]
+        # Only the process with shard 0 registers the commands.
+        assert [r for r in fake.requests if r[0] == "PUT"] == \
+            [("PUT", f"/applications/{fake.app_id}/commands")]
+
+        kim = fake.user("kim")
+        for guild, process in ((leeds, "A"), (hull, "B")):
+            handled.clear()
+            since = len(fake.sent)
+            await fake.slash(kim, "help", guild=guild)
+            (answer,) = _messages(await fake.settle(since, min_new=2))
+            assert "/crisis" in answer.content and answer.ephemeral
+            assert answer.channel_id == fake.general_channel(guild)
+            assert handled == [process]
+
+        handled.clear()
+        since = len(fake.sent)
+        await fake.send_dm(kim, "alcohol in Leeds please")
+        replies = _messages(await fake.settle(since))
+        assert NEAR_LEEDS in replies[-1].content and handled == ["A"]
+        assert all(r.guild_id is None for r in replies)
+
+        # /find in Hull's server (B), "Continue in DMs" (B copies the answer into a DM),
+        # then a button in that DM: Discord sends it to shard 0, so A carries on.
+        handled.clear()
+        since = len(fake.sent)
+        await fake.slash(kim, "find", guild=hull, need="gambling", place="Leeds")
+        found = _messages(await fake.settle(since, min_new=3))[-1]
+        since = len(fake.sent)
+        await fake.press(kim, found, DM_ID)
+        copy = next(s for s in await fake.settle(since, min_new=3) if s.kind == "message")
+        assert copy.channel_id == fake.dm_channel(kim) and handled == ["B"]
+        handled.clear()
+        since = len(fake.sent)
+        await fake.press(kim, copy, "rc:d0")
+        (details,) = _messages(await fake.settle(since, min_new=2))
+        assert details.guild_id is None and "rc:back" in details.custom_ids()
+        assert handled == ["A"]
+        assert fake.undelivered == []
+    finally:
+        for adapter, task in reversed(list(zip(processes.values(), tasks, strict=False))):
+            await adapter.stop()
+            await asyncio.wait_for(task, 10)
+        await fake.close()
+    check_discord_rules(fake)
+    assert Route.BASE == "https://discord.com/api/v10"
+
+
+async def test_recovery_bot_run_discord_serves_the_shards_it_is_given(
+        sessions: sessionmaker, engine: Engine) -> None:
+    """DISCORD_SHARD_COUNT=2 DISCORD_SHARD_IDS=0: this process answers DMs and the
+    servers on shard 0; a server on shard 1 waits for the process that serves it."""
+    fake = FakeDiscord(with_guild=False)
+    await fake.start()
+    ours = fake.add_guild("Ours", shard=(0, 2))
+    theirs = fake.add_guild("Theirs", shard=(1, 2))
+    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "DISCORD_BOT_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.api_base,
+           "DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "0"}
+    exe = Path(sys.executable).with_name("recovery-bot")
+    proc = await asyncio.create_subprocess_exec(str(exe), "run", "discord", env=env,
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_identified(60)
+        assert fake.connected_shards() == [(0, 2)]
+        lou = fake.user("lou")
+        since = len(fake.sent)
+        await fake.slash(lou, "crisis", guild=theirs)
+        await asyncio.sleep(1)
+        assert fake.sent[since:] == []
+        assert fake.undelivered == [("INTERACTION_CREATE", theirs)]
+        await fake.slash(lou, "crisis", guild=ours)
+        (answer,) = _messages(await fake.settle(since, min_new=2, timeout=30))
+        assert "116 123" in answer.content and answer.ephemeral
+        since = len(fake.sent)
+        await fake.send_dm(lou, "hello")
+        assert _messages(await fake.settle(since, min_new=2, timeout=30))
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        await fake.close()
+    assert proc.returncode == 0, err.decode()
+    assert "discord shards 0 of 2" in err.decode()
+    check_discord_rules(fake)
+
+
+@pytest.mark.parametrize("count, ids, problem", [
+    ("2", "2", "there is no shard 2 when DISCORD_SHARD_COUNT=2 (shards are numbered 0 to 1)"),
+    ("", "0,1", "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT"),
+    ("4", "0;1", "DISCORD_SHARD_IDS must be shard numbers separated by commas, like 0,1"),
+    ("4", "1,1", "DISCORD_SHARD_IDS names shard 1 twice"),
+    ("0", "", "DISCORD_SHARD_COUNT must be 1 or more"),
+    ("two", "", "DISCORD_SHARD_COUNT: Input should be a valid integer"),
+])
+def test_run_discord_with_nonsense_shards_says_what_is_wrong(
+        tmp_path: Path, count: str, ids: str, problem: str) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "DISCORD_BOT_TOKEN": "x",
+           "DISCORD_SHARD_COUNT": count, "DISCORD_SHARD_IDS": ids}
+    result = CliRunner().invoke(cli, ["run", "discord"], env=env)
+    assert result.exit_code == 2, result.output
+    assert problem in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not (tmp_path / "db.sqlite3").exists()  # stopped before touching anything
+
+
+def test_shard_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_SHARD_COUNT", raising=False)
+    monkeypatch.delenv("DISCORD_SHARD_IDS", raising=False)
+    unset = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (unset.discord_shard_count, unset.discord_shard_ids) == (None, None)
+    monkeypatch.setenv("DISCORD_SHARD_COUNT", "4")
+    monkeypatch.setenv("DISCORD_SHARD_IDS", " 2, 3 ")
+    some = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (some.discord_shard_count, some.discord_shard_ids) == (4, (2, 3))
+    monkeypatch.setenv("DISCORD_SHARD_IDS", "")
+    assert Settings(_env_file=None).discord_shard_ids is None  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="needs DISCORD_SHARD_COUNT"):
+        DiscordAdapter("token", sessionmaker(), shard_ids=[0])
+    with pytest.raises(ValueError, match="no shard 3"):
+        DiscordAdapter("token", sessionmaker(), shard_count=3, shard_ids=[0, 3])

@@ -1,6 +1,8 @@
 """Running in production: health, readiness and metrics; JSON logs that never hold what
-people typed; graceful shutdown on SIGTERM; and several `recovery-bot run` processes
-(real subprocesses, webhook mode, the fake Bot API) sharing one PostgreSQL database."""
+people typed; graceful shutdown on SIGTERM (not ready at once, alive until the work in
+hand is done); broadcast sends counted on /metrics; and several `recovery-bot run`
+processes (real subprocesses, webhook mode, the fake Bot API) sharing one PostgreSQL
+database."""
 
 from __future__ import annotations
 
@@ -21,10 +23,12 @@ from fake_telegram import FakeTelegram
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from test_broadcasts import finished, queue_broadcast, wait_until
 
 from adapters.health import HealthServer
 from adapters.logs import json_formatter
 from adapters.metrics import Metrics
+from bot.broadcasting import compose
 from bot.conversation import Conversation
 from bot.types import ConversationRef, Incoming
 from directory.db import make_engine, session_factory
@@ -49,6 +53,18 @@ async def get(url: str) -> tuple[int, Any]:
         body = await resp.text()
         is_json = resp.content_type == "application/json"
         return resp.status, json.loads(body) if is_json else body
+
+
+async def wait_for_status(url: str, status: int, timeout: float) -> Any:
+    """Poll `url` until it answers `status`; its body."""
+    deadline = time.monotonic() + timeout
+    seen: tuple[int, Any] | None = None
+    while time.monotonic() < deadline:
+        seen = await get(url)
+        if seen[0] == status:
+            return seen[1]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{url} never answered {status}; last: {seen}")
 
 
 def sample(metrics_text: str, name: str, **labels: str) -> float:
@@ -209,10 +225,22 @@ async def test_sigterm_delivers_the_reply_in_progress_and_exits_0(tmp_path: Path
             await bot.ready()
             tg.webhook = {**(tg.webhook or {}), "url": bot.url}
             tg.delay = 1.0
-            await tg.send_text("/start")  # two messages, paced a second apart
+            # Two messages, paced a second apart; the webhook POST may be answered only
+            # once they are out, so it runs beside the test.
+            posting = asyncio.create_task(tg.send_text("/start"))
             await asyncio.wait_for(tg.sending.wait(), 20)
+            assert await get(f"{bot.health}/readyz") == (200, {"status": "ready"})
             bot.signal()  # mid-reply: the first message is being sent
+            # Draining: not ready at once (a load balancer sends nothing new), still
+            # alive, and the reply not yet finished.
+            readyz = await wait_for_status(f"{bot.health}/readyz", 503, timeout=5)
+            assert readyz == {"status": "not ready", "reason": "shutting down"}
+            assert len(tg.texts()) < 2 and bot.proc is not None and bot.proc.poll() is None
+            assert await get(f"{bot.health}/healthz") == (200, {"status": "ok"})
             assert await bot.wait(30) == 0
+            # The POST was answered 200 once its reply was out: Telegram will not send
+            # the update again.
+            await asyncio.wait_for(posting, 5)
         finally:
             bot.stop()
         texts = tg.texts()
@@ -223,6 +251,39 @@ async def test_sigterm_delivers_the_reply_in_progress_and_exits_0(tmp_path: Path
         # Gone: nothing listens on its webhook or health ports any more.
         with pytest.raises(aiohttp.ClientError):
             await get(f"{bot.health}/healthz")
+
+
+async def test_run_counts_the_broadcast_sends_of_its_worker(tg: FakeTelegram,
+                                                            tmp_path: Path) -> None:
+    """The delivery worker inside `recovery-bot run` counts each send's outcome on
+    /metrics, beside the queue's progress by row status."""
+    url, first = f"sqlite:///{tmp_path}/bot.sqlite3", 30_000
+    bot = BotProcess(tg.url, tg.token, url, tmp_path)
+    engine = make_engine(url)
+    try:
+        bot.start()
+        await bot.ready()
+        status, body = await get(f"{bot.health}/metrics")
+        assert status == 200 and sample(body, "recovery_deliveries_total",
+                                        platform="telegram", outcome="sent") == 0
+        tg.fail_next("sendMessage", 403, chat_id=first)  # blocked the bot
+        sessions = session_factory(engine)
+        broadcast = queue_broadcast(sessions, 3, first=first)
+        await wait_until(lambda: finished(sessions, broadcast), 30)
+        status, body = await get(f"{bot.health}/metrics")
+        assert sample(body, "recovery_deliveries_total", platform="telegram",
+                      outcome="sent") == 2
+        assert sample(body, "recovery_deliveries_total", platform="telegram",
+                      outcome="blocked") == 1
+        assert sample(body, "recovery_broadcast_deliveries", status="sent") == 2
+        assert sample(body, "recovery_broadcast_deliveries", status="unsubscribed") == 1
+        assert str(first) not in body
+        assert tg.texts(first + 1) == tg.texts(first + 2) == [compose("Open day")]
+        bot.signal()
+        assert await bot.wait(30) == 0
+    finally:
+        bot.stop()
+        engine.dispose()
 
 
 @pytest.mark.postgres
