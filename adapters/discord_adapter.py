@@ -106,38 +106,6 @@ _DM_MARK = "\x00dm"  # stands for the "Continue in DMs" button while laying out
 PAYLOAD_EVENT = "recovery_payload"
 DM_EVENT = "recovery_dm"
 
-# Discord-only words. They belong in bot/catalogue.py (for translation) once it has room
-# for platform wording; kept here so this adapter needs no change to the core.
-TEXT = {
-    "dm_button": "Continue in DMs",
-    "dm_open": "Open our DMs",
-    "dm_sent": "I've sent this to your direct messages, where we can carry on privately.",
-    "dm_closed": "I can't send you a direct message: your settings don't allow it. To carry "
-                 "on privately, allow direct messages from this server's members (Privacy "
-                 "Settings), then press the button again. You can also keep using my "
-                 "commands here: only you see my answers.",
-    "choose": "Choose one…",
-    "map": "Map",
-    "cmd_find": "Find recovery groups and support near you (only you see the answer)",
-    "opt_need": "What you'd like support with",
-    "opt_place": "A town or postcode",
-    "cmd_help": "What I can do",
-    "cmd_crisis": "Urgent help, right now",
-    "cmd_privacy": "What I keep about you, and for how long",
-    "cmd_forget": "Delete everything I hold about you",
-    "cmd_announcements": "Where this server gets Recovery Connector announcements",
-    "cmd_ann_set": "Post Recovery Connector announcements in a channel",
-    "cmd_ann_off": "Stop Recovery Connector announcements in this server",
-    "opt_channel": "The channel for announcements",
-    "ann_refused": "Only members who can manage this server can change where "
-                   "announcements go.",
-    "ann_wrong_channel": "Please choose a text or announcement channel.",
-    "ann_set": "Announcements will be posted in {channel}. Please make sure I can send "
-               "messages there. /announcements off stops them.",
-    "ann_off": "Announcements are off for this server.",
-    "ann_was_off": "Announcements were already off for this server.",
-    "ann_failed": "Sorry, I couldn't save that just now. Please try again in a minute.",
-}
 # Channels that can take announcements (text and announcement channels).
 ANNOUNCEMENT_CHANNELS = (discord.ChannelType.text, discord.ChannelType.news)
 
@@ -167,7 +135,7 @@ class PayloadSelect(ui.DynamicItem[ui.Select], template=SELECT_ID):
     """A select menu whose option values are payloads."""
 
     def __init__(self, options: Sequence[discord.SelectOption]) -> None:
-        super().__init__(ui.Select(custom_id=SELECT_ID, placeholder=TEXT["choose"],
+        super().__init__(ui.Select(custom_id=SELECT_ID, placeholder=t("dc_choose"),
                                    min_values=1, max_values=1, options=list(options)))
 
     @classmethod
@@ -185,7 +153,7 @@ class ContinueInDms(ui.DynamicItem[ui.Button], template=DM_ID):
     """On a server answer: copy that answer into a direct message."""
 
     def __init__(self) -> None:
-        super().__init__(ui.Button(label=TEXT["dm_button"], style=discord.ButtonStyle.primary,
+        super().__init__(ui.Button(label=t("dc_dm_button"), style=discord.ButtonStyle.primary,
                                    custom_id=DM_ID))
 
     @classmethod
@@ -279,7 +247,7 @@ def layout(rows: Sequence[Sequence[Button]], *, dm_button: bool = False) -> list
                 out.append(Row(tuple(choices), select=True))
             continue
         out += [Row(row[i:i + MAX_PER_ROW]) for i in range(0, len(row), MAX_PER_ROW)]
-    extra = (Button(TEXT["dm_button"], _DM_MARK),) if dm_button else ()
+    extra = (Button(t("dc_dm_button"), _DM_MARK),) if dm_button else ()
     if extra:
         out.append(Row(extra))
     if len(out) <= MAX_ROWS:
@@ -300,7 +268,7 @@ def card_embed(card: PlaceCard) -> discord.Embed:
     embed = discord.Embed(title=card.title[:256], url=card.map_url,
                           description=discord.utils.escape_markdown(card.address)[:4096]
                           or None)
-    embed.add_field(name=TEXT["map"], value=f"[OpenStreetMap]({card.map_url})", inline=False)
+    embed.add_field(name=t("dc_map"), value=f"[OpenStreetMap]({card.map_url})", inline=False)
     embed.set_footer(text="© OpenStreetMap contributors")
     return embed
 
@@ -563,8 +531,8 @@ class DiscordAdapter:
     def _commands(self) -> list[app_commands.Command[Any, Any, Any] | app_commands.Group]:
         needs = [app_commands.Choice(name=t(f"b_{code}"), value=code) for code in NEED_BUTTONS]
 
-        @app_commands.command(name="find", description=TEXT["cmd_find"])
-        @app_commands.describe(need=TEXT["opt_need"], place=TEXT["opt_place"])
+        @app_commands.command(name="find", description=t("dc_cmd_find"))
+        @app_commands.describe(need=t("dc_opt_need"), place=t("dc_opt_place"))
         @app_commands.choices(need=needs)
         async def find(interaction: discord.Interaction, need: str | None = None,
                        place: app_commands.Range[str, 1, 100] | None = None) -> None:
@@ -577,22 +545,22 @@ class DiscordAdapter:
             async def callback(interaction: discord.Interaction) -> None:
                 await self._command(interaction, f"/{name}")
 
-            return app_commands.Command(name=name, description=TEXT[f"cmd_{name}"],
+            return app_commands.Command(name=name, description=t(f"dc_cmd_{name}"),
                                         callback=callback)
 
         announcements = app_commands.Group(
-            name="announcements", description=TEXT["cmd_announcements"], guild_only=True,
+            name="announcements", description=t("dc_cmd_announcements"), guild_only=True,
             default_permissions=discord.Permissions(manage_guild=True))
 
-        @announcements.command(name="set", description=TEXT["cmd_ann_set"])
-        @app_commands.describe(channel=TEXT["opt_channel"])
+        @announcements.command(name="set", description=t("dc_cmd_ann_set"))
+        @app_commands.describe(channel=t("dc_opt_channel"))
         async def set_channel(
                 interaction: discord.Interaction,
                 channel: app_commands.Transform[app_commands.AppCommandChannel,
                                                 _AnnouncementChannel]) -> None:
             await self._announcements(interaction, channel)
 
-        @announcements.command(name="off", description=TEXT["cmd_ann_off"])
+        @announcements.command(name="off", description=t("dc_cmd_ann_off"))
         async def off(interaction: discord.Interaction) -> None:
             await self._announcements(interaction, None)
 
@@ -663,14 +631,14 @@ class DiscordAdapter:
             except (discord.Forbidden, _Unreachable) as exc:
                 if isinstance(exc, discord.Forbidden):
                     await self._unreachable(ref, exc)
-                await followup(Part(TEXT["dm_closed"]))
+                await followup(Part(t("dc_dm_closed")))
                 return
             except discord.HTTPException:
                 log.exception("could not open DMs", extra={"conv": ref.log_id})
                 return
             link = ui.View(timeout=None)
-            link.add_item(ui.Button(label=TEXT["dm_open"], url=dm.jump_url))
-            await followup(Part(TEXT["dm_sent"], view=link))
+            link.add_item(ui.Button(label=t("dc_dm_open"), url=dm.jump_url))
+            await followup(Part(t("dc_dm_sent"), view=link))
 
     async def _announcements(self, interaction: discord.Interaction,
                              channel: app_commands.AppCommandChannel | None) -> None:
@@ -683,11 +651,11 @@ class DiscordAdapter:
         guild_id = interaction.guild_id
         if guild_id is None or not (perms.manage_guild or perms.administrator):
             log.info("announcements: refused", extra={"server": guild_id is not None})
-            await reply(Part(TEXT["ann_refused"]))
+            await reply(Part(t("dc_ann_refused")))
             return
         if channel is not None and (channel.type not in ANNOUNCEMENT_CHANNELS
                                     or channel.guild_id != guild_id):
-            await reply(Part(TEXT["ann_wrong_channel"]))
+            await reply(Part(t("dc_ann_wrong_channel")))
             return
 
         def save() -> bool:
@@ -705,13 +673,13 @@ class DiscordAdapter:
             changed = await asyncio.to_thread(save)
         except SQLAlchemyError:
             log.exception("announcements: could not save")
-            await reply(Part(TEXT["ann_failed"]))
+            await reply(Part(t("dc_ann_failed")))
             return
         log.info("announcements: %s", "set" if channel else "off")
         if channel is not None:
-            await reply(Part(TEXT["ann_set"].format(channel=channel.mention)))
+            await reply(Part(t("dc_ann_set").format(channel=channel.mention)))
         else:
-            await reply(Part(TEXT["ann_off"] if changed else TEXT["ann_was_off"]))
+            await reply(Part(t("dc_ann_off") if changed else t("dc_ann_was_off")))
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -85,7 +85,7 @@ from tornado.web import Application as WebApp
 from tornado.web import RequestHandler
 
 from bot import access, storage
-from bot.catalogue import CATALOGUES, t
+from bot.catalogue import t
 from bot.crisis import detect_crisis
 from bot.types import Button, ConversationRef, Handler, Incoming, Location, PlaceCard, Reply
 
@@ -117,27 +117,6 @@ WEBHOOK_ANSWER_TIMEOUT = 50.0
 # takes well under a second.
 UPDATE_LEASE = timedelta(seconds=20)
 
-# Telegram-only wording. Looked up in the catalogue first, so moving these keys into
-# bot/catalogue.py (and translating them) needs no change here.
-TEXT: dict[str, str] = {
-    "tg_share_location": "📍 Share my location",
-    "tg_location_prompt": "Or tap \"📍 Share my location\" below to send where you are.",
-    "tg_location_done": "Thanks.",
-    "tg_group_private": (
-        "I'd be glad to help, in a private chat, so nothing personal is shared in this "
-        "group. Tap below to continue privately.\n"
-        "If you're in danger right now, send /crisis or call 999."
-    ),
-    "tg_group_button": "Continue privately",
-    "tg_group_tap": "Let's continue in a private chat with me.",
-    "tg_cmd_start": "Find support near you",
-    "tg_cmd_help": "What I can do",
-    "tg_cmd_crisis": "Urgent help now",
-    "tg_cmd_privacy": "What I keep about you",
-    "tg_cmd_forget": "Delete everything I hold about you",
-}
-
-
 EVERYONE_COMMANDS = ("start", "help", "crisis", "privacy", "forget")
 # Shown only in the private chats of people who hold the role (BotCommandScopeChat);
 # every command is still checked in bot/access.py on every call.
@@ -149,12 +128,8 @@ ROLE_COMMANDS["admin"] = ROLE_COMMANDS["volunteer"] + ("invite", "volunteers", "
                                                        "review", "stale")
 
 
-def _t(key: str) -> str:
-    return t(key) if key in CATALOGUES["en"] else TEXT[key]
-
-
 def bot_commands(keys: Sequence[str]) -> list[BotCommand]:
-    return [BotCommand(k, _t(f"tg_cmd_{k}")) for k in keys]
+    return [BotCommand(k, t(f"tg_cmd_{k}")) for k in keys]
 
 
 # -- pure helpers: configuration ----------------------------------------------------
@@ -260,13 +235,13 @@ def inline_keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | 
 
 
 def location_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup([[KeyboardButton(_t("tg_share_location"), request_location=True)]],
+    return ReplyKeyboardMarkup([[KeyboardButton(t("tg_share_location"), request_location=True)]],
                                resize_keyboard=True, one_time_keyboard=True)
 
 
 def private_link(username: str) -> InlineKeyboardMarkup:
     url = f"https://t.me/{username}?start={GROUP_START_PARAMETER}"
-    return InlineKeyboardMarkup([[InlineKeyboardButton(_t("tg_group_button"), url=url)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("tg_group_button"), url=url)]])
 
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -304,7 +279,7 @@ def render(replies: Sequence[Reply], *, private: bool, keyboard_shown: bool = Fa
             if markup is None:
                 markup = location_keyboard()
             else:
-                after.append(Outbound("message", _t("tg_location_prompt"), location_keyboard(),
+                after.append(Outbound("message", t("tg_location_prompt"), location_keyboard(),
                                       urgent=reply.crisis))
         pieces = split_text(reply.text) or (["…"] if markup is not None else [])
         for i, piece in enumerate(pieces):
@@ -326,7 +301,7 @@ def render(replies: Sequence[Reply], *, private: bool, keyboard_shown: bool = Fa
                 out[i] = replace(o, markup=ReplyKeyboardRemove())
                 break
         else:
-            out.insert(0, Outbound("message", _t("tg_location_done"), ReplyKeyboardRemove()))
+            out.insert(0, Outbound("message", t("tg_location_done"), ReplyKeyboardRemove()))
         keyboard_shown = False
     return out, keyboard_shown or wants_location
 
@@ -658,7 +633,7 @@ class TelegramAdapter:
         # Answer at once, so the button stops spinning - in its own task, so that this
         # update reaches its chat's queue (the lock in _turn) before any later one.
         self._spawn(self._answer(query, None if private or message is None
-                                 else _t("tg_group_tap")), self._background)
+                                 else t("tg_group_tap")), self._background)
         if not private or message is None or not query.data:
             return
         ref = ConversationRef(PLATFORM, str(message.chat.id), str(query.from_user.id))
@@ -761,7 +736,7 @@ class TelegramAdapter:
                          extra={"conv": turn.ref.log_id})
                 replies = [Reply.from_json(r) for r in claim.replies]
             elif msg is None:
-                replies = [Reply(_t("tg_group_private"))]
+                replies = [Reply(t("tg_group_private"))]
             else:
                 assert self._handler is not None
                 if claim.owner:

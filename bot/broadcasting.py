@@ -112,6 +112,13 @@ def compose(text: str) -> str:
     return f"{text}\n\n{t('bc_footer')}"
 
 
+def for_channel(full: str) -> str:
+    """A broadcast as a Discord server's announcement channel shows it: nobody there
+    subscribed, so the footer says how the server's admins stop them instead. (Never
+    longer than the direct-message footer: the preview's length check holds for both.)"""
+    return full.removesuffix(t("bc_footer")) + t("bc_channel_footer")
+
+
 def parse_when(text: str, now: datetime) -> datetime | None:
     """"18:30" (today, or tomorrow if past), "tomorrow 9:00", "25/12 10:00",
     "2026-12-01 09:30", "in 2 hours", "in 30 minutes"; UK time."""

@@ -147,6 +147,53 @@ EN: dict[str, str] = {
     "v_link_code": "To use your role on another app too, send /link {code} to me there "
                    "within {minutes} minutes.",
     "v_linked": "Done: this account is linked. Your roles work here too.",
+    # Telegram's own controls and command menu
+    "tg_share_location": "📍 Share my location",
+    "tg_location_prompt": "Or tap \"📍 Share my location\" below to send where you are.",
+    "tg_location_done": "Thanks.",
+    "tg_group_private": (
+        "I'd be glad to help, in a private chat, so nothing personal is shared in this "
+        "group. Tap below to continue privately.\n"
+        "If you're in danger right now, send /crisis or call 999."
+    ),
+    "tg_group_button": "Continue privately",
+    "tg_group_tap": "Let's continue in a private chat with me.",
+    "tg_cmd_start": "Find support near you",
+    "tg_cmd_help": "What I can do",
+    "tg_cmd_crisis": "Urgent help now",
+    "tg_cmd_privacy": "What I keep about you",
+    "tg_cmd_forget": "Delete everything I hold about you",
+    # Discord's own controls, slash commands and server announcements
+    "dc_dm_button": "Continue in DMs",
+    "dc_dm_open": "Open our DMs",
+    "dc_dm_sent": "I've sent this to your direct messages, where we can carry on privately.",
+    "dc_dm_closed": (
+        "I can't send you a direct message: your settings don't allow it. To carry on "
+        "privately, allow direct messages from this server's members (Privacy Settings), "
+        "then press the button again. You can also keep using my commands here: only you "
+        "see my answers."
+    ),
+    "dc_choose": "Choose one…",
+    "dc_map": "Map",
+    "dc_cmd_find": "Find recovery groups and support near you (only you see the answer)",
+    "dc_opt_need": "What you'd like support with",
+    "dc_opt_place": "A town or postcode",
+    "dc_cmd_help": "What I can do",
+    "dc_cmd_crisis": "Urgent help, right now",
+    "dc_cmd_privacy": "What I keep about you, and for how long",
+    "dc_cmd_forget": "Delete everything I hold about you",
+    "dc_cmd_announcements": "Where this server gets Recovery Connector announcements",
+    "dc_cmd_ann_set": "Post Recovery Connector announcements in a channel",
+    "dc_cmd_ann_off": "Stop Recovery Connector announcements in this server",
+    "dc_opt_channel": "The channel for announcements",
+    "dc_ann_refused": "Only members who can manage this server can change where "
+                      "announcements go.",
+    "dc_ann_wrong_channel": "Please choose a text or announcement channel.",
+    "dc_ann_set": "Announcements will be posted in {channel}. Please make sure I can "
+                  "send messages there. /announcements off stops them.",
+    "dc_ann_off": "Announcements are off for this server.",
+    "dc_ann_was_off": "Announcements were already off for this server.",
+    "dc_ann_failed": "Sorry, I couldn't save that just now. Please try again in a minute.",
     # command menus (shown by platforms that have one, to those who hold the role)
     "tg_cmd_mylistings": "Listings you look after",
     "tg_cmd_edit": "Change a listing",
@@ -258,6 +305,7 @@ EN: dict[str, str] = {
     "v_b_trust": "Trust #{n}",
     # broadcasts (bot/broadcasting.py)
     "bc_footer": "You get these because you asked to. Send /unsubscribe to stop them.",
+    "bc_channel_footer": "Server admins: /announcements off stops these.",
     "bc_sub_ask": "I can send you news now and then: events, new groups, changes to "
                   "meetings. Tap the topics you'd like (none means everything), or tell me, "
                   "for example \"events near Leeds\" or \"women's groups\". Then tap "

@@ -55,6 +55,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot import broadcast_store as store
 from bot import outbox
+from bot.broadcasting import for_channel
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +230,7 @@ class Worker:
                 if row.kind == "channel":
                     send = getattr(p.sender, "send_channel", None)
                     outcome = Outcome("failed", error="no channel sender") if send is None \
-                        else await send(row.user_id, row.text, row.nonce)
+                        else await send(row.user_id, for_channel(row.text), row.nonce)
                 else:
                     outcome = await p.sender.send(row.user_id, row.text, row.nonce)
             except Exception as exc:  # noqa: BLE001 - a sender bug must not lose the row

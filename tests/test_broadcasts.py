@@ -32,7 +32,7 @@ from adapters.senders import DiscordSender, TelegramSender, discord_length, tele
 from bot import access
 from bot import broadcast_store as store
 from bot.access import AuditEvent
-from bot.broadcasting import Broadcasting, compose
+from bot.broadcasting import Broadcasting, compose, for_channel
 from bot.conversation import Conversation
 from bot.delivery import Limits, Worker
 from bot.storage import is_active
@@ -344,7 +344,10 @@ async def test_announcement_channels_get_broadcasts_and_a_refusing_one_is_droppe
 
         (posted,) = fake.channel_messages(news)
         assert posted.guild_id == fake.guild_id and posted.content == \
-            escape_markdown(compose(text))  # escaped as the adapter escapes replies
+            escape_markdown(for_channel(compose(text)))  # escaped as replies are
+        # Nobody in a server subscribed: its footer tells its admins how to stop them.
+        assert "/unsubscribe" not in posted.content
+        assert "/announcements off" in posted.content
         assert posted.allowed_mentions == {"parse": []}  # no @everyone ping
         assert posted.body["nonce"].startswith("rcb") and posted.body["enforce_nonce"]
         assert "\\*Saturday\\*" in posted.content

@@ -28,7 +28,6 @@ from adapters.discord_adapter import (
     DM_ID,
     MAX_CHARS,
     SELECT_ID,
-    TEXT,
     DiscordAdapter,
     build_view,
     layout,
@@ -340,26 +339,26 @@ async def test_announcements_channel_needs_manage_server(h: Harness) -> None:
 
     # Discord would hide the command from jo, but a server can override that hint.
     (refused,) = _messages(await h.slash(jo, "announcements", subcommand="set", channel=news))
-    assert refused.ephemeral and refused.content == TEXT["ann_refused"]
+    assert refused.ephemeral and refused.content == t("dc_ann_refused")
     assert announcement_channel(h.sessions, guild) is None
 
     h.fake.grant(jo, MANAGE_GUILD)
     (wrong,) = _messages(await h.slash(jo, "announcements", subcommand="set", channel=voice))
-    assert wrong.content == TEXT["ann_wrong_channel"]
+    assert wrong.content == t("dc_ann_wrong_channel")
     (done,) = _messages(await h.slash(jo, "announcements", subcommand="set", channel=news))
     assert done.ephemeral and f"<#{news}>" in done.content
     assert announcement_channel(h.sessions, guild) == news
 
     h.fake.grant(kim, 1 << 11)  # Send Messages only
     (refused,) = _messages(await h.slash(kim, "announcements", subcommand="off"))
-    assert refused.content == TEXT["ann_refused"]
+    assert refused.content == t("dc_ann_refused")
     assert announcement_channel(h.sessions, guild) == news
 
     (off,) = _messages(await h.slash(jo, "announcements", subcommand="off"))
-    assert off.ephemeral and off.content == TEXT["ann_off"]
+    assert off.ephemeral and off.content == t("dc_ann_off")
     assert announcement_channel(h.sessions, guild) is None
     (again,) = _messages(await h.slash(jo, "announcements", subcommand="off"))
-    assert again.content == TEXT["ann_was_off"]
+    assert again.content == t("dc_ann_was_off")
 
     h.fake.grant(kim, 1 << 3)  # Administrator has every permission
     await h.slash(kim, "announcements", subcommand="set", channel=news)
@@ -415,7 +414,7 @@ async def test_continue_in_dms_when_dms_are_closed(h: Harness) -> None:
     await h.fake.press(eve, results, DM_ID)
     sent = await h.fake.settle(since, min_new=3)
     notice = next(s for s in sent if s.kind == "followup")
-    assert notice.ephemeral and TEXT["dm_closed"] in notice.content
+    assert notice.ephemeral and t("dc_dm_closed") in notice.content
     assert not h.active(eve)
 
 
@@ -568,18 +567,24 @@ async def test_views_use_short_unique_custom_ids() -> None:
 
 # -- the command line -------------------------------------------------------------------------
 
+async def run_discord(fake: FakeDiscord, engine: Engine, **settings: str
+                      ) -> asyncio.subprocess.Process:
+    """`recovery-bot run discord` as an operator starts it, against the fake Discord."""
+    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "DISCORD_BOT_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.api_base,
+           **settings}
+    exe = Path(sys.executable).with_name("recovery-bot")
+    return await asyncio.create_subprocess_exec(str(exe), "run", "discord", env=env,
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
+
+
 async def test_recovery_bot_run_discord(sessions: sessionmaker, engine: Engine) -> None:
     """`recovery-bot run discord` as an operator starts it: settings from the
     environment, logs on stderr (at DEBUG here) that hold no ids and no message text."""
     fake = FakeDiscord()
     await fake.start()
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-           "DISCORD_BOT_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.api_base,
-           "LOG_LEVEL": "DEBUG"}
-    exe = Path(sys.executable).with_name("recovery-bot")
-    proc = await asyncio.create_subprocess_exec(str(exe), "run", "discord", env=env,
-                                                stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)
+    proc = await run_discord(fake, engine, LOG_LEVEL="DEBUG")
     try:
         await fake.wait_identified(60)
         kit = fake.user("kit")
@@ -696,13 +701,7 @@ async def test_recovery_bot_run_discord_serves_the_shards_it_is_given(
     await fake.start()
     ours = fake.add_guild("Ours", shard=(0, 2))
     theirs = fake.add_guild("Theirs", shard=(1, 2))
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-           "DISCORD_BOT_TOKEN": fake.token, "DISCORD_API_BASE_URL": fake.api_base,
-           "DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "0"}
-    exe = Path(sys.executable).with_name("recovery-bot")
-    proc = await asyncio.create_subprocess_exec(str(exe), "run", "discord", env=env,
-                                                stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)
+    proc = await run_discord(fake, engine, DISCORD_SHARD_COUNT="2", DISCORD_SHARD_IDS="0")
     try:
         await fake.wait_identified(60)
         assert fake.connected_shards() == [(0, 2)]
