@@ -44,14 +44,13 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -84,6 +83,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApp
 from tornado.web import RequestHandler
 
+from adapters.bookkeeping import Bookkeeper
 from bot import access, storage
 from bot.catalogue import t
 from bot.crisis import detect_crisis
@@ -116,6 +116,9 @@ WEBHOOK_ANSWER_TIMEOUT = 50.0
 # The lease is renewed by every message sent, and a turn's work before its first message
 # takes well under a second.
 UPDATE_LEASE = timedelta(seconds=20)
+# A claim that takes longer (the database hangs) is given up: the turn goes on unclaimed,
+# so someone who may be in crisis is answered (by the conversation's own fallback).
+CLAIM_TIMEOUT = 3.0
 
 EVERYONE_COMMANDS = ("start", "help", "crisis", "privacy", "forget")
 # Shown only in the private chats of people who hold the role (BotCommandScopeChat);
@@ -407,7 +410,7 @@ class TelegramAdapter:
         self._server: HTTPServer | None = None
         self._turns: set[asyncio.Task] = set()  # turns being handled
         self._background: set[asyncio.Task] = set()  # callback answers, housekeeping
-        self._claims: ThreadPoolExecutor | None = None  # made by start()
+        self._bookkeeper: Bookkeeper | None = None  # claims and send progress; by start()
         self._posts = 0  # webhook requests being answered
         self._answered = asyncio.Event()  # set while none are
         self._answered.set()
@@ -432,7 +435,8 @@ class TelegramAdapter:
         self._handler = handler
         self._stop.clear()
         self._finished.clear()
-        self._claims = ThreadPoolExecutor(2, thread_name_prefix="telegram-claims")
+        engine = self.sessions.kw["bind"]
+        self._bookkeeper = Bookkeeper(engine, "telegram-claims")
         app = self._app = self._build()
         try:
             try:
@@ -479,9 +483,9 @@ class TelegramAdapter:
             self._app = None
             self.started.clear()
             self._finished.set()
-            claims, self._claims = self._claims, None
-            if claims is not None:
-                claims.shutdown(wait=False)
+            bookkeeper, self._bookkeeper = self._bookkeeper, None
+            if bookkeeper is not None:
+                await bookkeeper.aclose()
 
     async def stop(self) -> None:
         """Stop receiving and return once in-flight turns have finished."""
@@ -758,8 +762,8 @@ class TelegramAdapter:
             with self.sessions() as session:
                 return access.role_of(session, PLATFORM, turn.ref.user_id)
         try:
-            wanted = await asyncio.to_thread(role)
-        except SQLAlchemyError:
+            wanted = await asyncio.wait_for(asyncio.to_thread(role), CLAIM_TIMEOUT)
+        except (SQLAlchemyError, TimeoutError):
             return
         if self._menus.get(turn.chat_id) == wanted:
             return
@@ -782,40 +786,32 @@ class TelegramAdapter:
         journal of what this one had committed and sent."""
         keyboard = turn.chat_id in self._keyboard
 
-        def claim() -> storage.Claim:
-            with self.sessions() as session:
-                result = storage.begin_update(session, PLATFORM, str(update_id),
-                                              datetime.now(UTC), self.update_lease,
-                                              keyboard=keyboard)
-                session.commit()
-                return result
+        def claim(session: Session) -> storage.Claim:
+            return storage.begin_update(session, PLATFORM, str(update_id), datetime.now(UTC),
+                                        self.update_lease, keyboard=keyboard)
         try:
-            return await self._bookkeep(claim)
-        except SQLAlchemyError:
+            return await asyncio.wait_for(self._bookkeep(claim), CLAIM_TIMEOUT)
+        except (SQLAlchemyError, TimeoutError):
             # Answer rather than stay silent: a repeat is better than nothing for
             # someone who may be in crisis (the conversation says the database is down).
             # No owner: nothing of this turn is journaled.
             log.warning("could not claim update", extra={"conv": turn.ref.log_id})
             return storage.Claim("first", keyboard=keyboard)
 
-    async def _bookkeep(self, work: Callable[[], _T]) -> _T:
-        """Claims and send progress run on threads of their own, not queued behind the
-        turns' searches on the default executor: the moment between a message going out
-        and its being recorded is the one in which a process's death repeats a message,
-        so it is kept as short as it can be."""
-        return await asyncio.get_running_loop().run_in_executor(self._claims, work)
+    async def _bookkeep(self, work: Callable[[Session], _T]) -> _T:
+        """Claims and send progress, as soon as possible (adapters/bookkeeping.py)."""
+        if self._bookkeeper is None:
+            raise SQLAlchemyError("the adapter is not running")
+        return await self._bookkeeper(work)
 
     async def _progress(self, progress: _Progress, sent: int, done: bool) -> bool:
         """Record messages sent (and move the lease on); False if another process has
         taken the update over, so this one must stop sending."""
         claim = progress.claim
 
-        def record() -> bool:
-            with self.sessions() as session:
-                held = storage.progress_update(session, PLATFORM, str(progress.update_id),
-                                               claim.owner, sent, datetime.now(UTC), done)
-                session.commit()
-                return held
+        def record(session: Session) -> bool:
+            return storage.progress_update(session, PLATFORM, str(progress.update_id),
+                                           claim.owner, sent, datetime.now(UTC), done)
         try:
             return await self._bookkeep(record)
         except SQLAlchemyError:

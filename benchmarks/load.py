@@ -209,12 +209,15 @@ async def scenario(tg: FakeTelegram, db_url: str, workdir: Path, processes: int,
             bot.stop()
 
 
-def report(run: Run, tg: FakeTelegram) -> tuple[float, float]:
+def report(run: Run, tg: FakeTelegram, explain: bool = False) -> tuple[float, float]:
     lost = dup = 0
     for chat, expected in run.expected.items():
         got = len(tg.messages(chat))
         lost += max(0, expected - got)
         dup += max(0, got - expected)
+        if explain and got != expected:
+            seen = [(m.get("text") or "")[:24] for m in tg.messages(chat)]
+            print(f"  chat {chat}: expected {expected} messages, got {got}: {seen}")
     lat = sorted(run.latencies)
     p50 = statistics.median(lat) if lat else float("nan")
     p95 = lat[int(0.95 * (len(lat) - 1))] if lat else float("nan")
@@ -233,6 +236,8 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=120)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--time-limit", type=float, default=180.0)
+    parser.add_argument("--explain", action="store_true",
+                        help="list the messages of each chat with lost or repeated ones")
     args = parser.parse_args()
     users = max(1, min(args.users, 1000))
     name = f"rc_load_{uuid.uuid4().hex[:8]}"
@@ -248,10 +253,10 @@ async def main() -> None:
                 base, counts = await scenario(tg, db_url, Path(tmp), 1, users, 1_000_000,
                                               None, ids, False, args.time_limit)
                 print(f"messages per turn (calibrated): {dict(zip(SCRIPT, counts, strict=True))}")
-                rate1, p95_1 = report(base, tg)
+                rate1, p95_1 = report(base, tg, args.explain)
                 multi, _ = await scenario(tg, db_url, Path(tmp), args.processes, users,
                                           2_000_000, counts, ids, True, args.time_limit)
-                rate_n, p95_n = report(multi, tg)
+                rate_n, p95_n = report(multi, tg, args.explain)
                 print(f"ratio {args.processes} processes / 1: throughput x{rate_n / rate1:.2f}, "
                       f"p95 x{p95_n / p95_1:.2f}")
     finally:

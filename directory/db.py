@@ -20,6 +20,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # An arbitrary constant: the PostgreSQL advisory lock that serialises migrations when
 # several processes start at once.
 MIGRATION_LOCK_ID = 7_231_904
+PG_CONNECT_TIMEOUT = 5
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -38,6 +39,9 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// would pick psycopg2, which we do not install.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    # A database that does not answer must not hold a turn for minutes (the TCP default):
+    # the conversation then answers with crisis contacts. libpq's connect_timeout, seconds.
+    kwargs.setdefault("connect_args", {"connect_timeout": PG_CONNECT_TIMEOUT})
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -31,7 +31,7 @@ from adapters.telegram import (
 from bot import storage
 from bot.conversation import Conversation
 from bot.types import Button, ConversationRef, Reply
-from directory.db import session_factory
+from directory.db import make_engine, session_factory
 from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
 from directory.models import Listing
@@ -341,6 +341,30 @@ async def test_duplicate_update_answered_once(tg: FakeTelegram, sessions: sessio
     texts = tg.texts()
     assert len(texts) == 2, texts
     assert "/crisis" in texts[0] and "keep" in texts[1]
+
+
+async def test_a_database_that_hangs_never_holds_back_crisis_contacts(
+        tg: FakeTelegram, gazetteer: Gazetteer) -> None:
+    """A database that accepts connections but never answers (overloaded, a network
+    black hole): the update cannot be claimed, and a message of danger is still answered
+    with crisis contacts within seconds, not after the connection gives up."""
+    with socket.socket() as hole:
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(16)  # connections queue up; nothing ever answers them
+        engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:"
+                             f"{hole.getsockname()[1]}/test",
+                             connect_args={"connect_timeout": 60})
+        sessions = session_factory(engine)
+        conversation = Conversation(sessions, gazetteer, DirectorySearch())
+        adapter, url = webhook_adapter(tg, sessions)
+        try:
+            async with running(adapter, conversation):
+                posted = asyncio.create_task(tg.send_text("I want to end my life"))
+                await tg.wait_for(lambda: any("116 123" in t for t in tg.texts()), 15)
+                posted.cancel()
+        finally:
+            engine.dispose()
+    assert "999" in tg.texts()[0]
 
 
 async def test_webhook_settings_are_checked() -> None:
