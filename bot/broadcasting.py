@@ -171,6 +171,7 @@ class Broadcasting:
         self.radius_km = radius_km
         self.commands = {"subscribe": self.cmd_subscribe, "unsubscribe": self.cmd_unsubscribe,
                          "broadcast": self.cmd_broadcast, "broadcasts": self.cmd_broadcasts}
+        self.drafting = frozenset({"b_text"})  # the broadcast's words
         self.steps = {"b_sub": self.step_sub, "b_text": self.step_text,
                       "b_aud": self.step_audience, "b_area": self.step_area,
                       "b_topic": self.step_topic, "b_platform": self.step_platform,

@@ -48,11 +48,16 @@ class Feature(Protocol):
 
     commands: Mapping[str, Callable[[Turn, str], None]]
     steps: Mapping[str, Callable[[Turn], None]]
+    # Steps where someone writes for others to read (a broadcast, a listing's
+    # description): danger words there still get the crisis contacts first, and then the
+    # step goes on, so "suicide prevention walk" can be announced.
+    drafting: frozenset[str]
 
     def forget(self, session: Session, ref: ConversationRef) -> None:
         """/forget: erase what this feature holds about the person."""
 
 PAGE = 5
+DRAFT_CHECK_SECONDS = 1.0  # see Conversation._drafting
 # Words beyond this are not read for needs and places (the crisis check reads them all).
 MAX_UNDERSTOOD_CHARS = 1000
 # The need buttons, in order; their payloads are positions ("n0"), never the need itself,
@@ -140,6 +145,7 @@ class Conversation:
         self.features: list[Feature] = [self.volunteering, *features]
         self.feature_commands = {k: f for f in self.features for k in f.commands}
         self.feature_steps = {k: f for f in self.features for k in f.steps}
+        self.drafting_steps = frozenset().union(*(f.drafting for f in self.features))
 
     # -- entry point --------------------------------------------------------------
 
@@ -148,7 +154,13 @@ class Conversation:
         if raw and detect_crisis(raw) is not None:
             # Logged without the text: only that a signal was seen, for whom (hashed).
             log.warning("crisis signal", extra={"conv": msg.ref.log_id})
-            return [self.crisis_reply()]
+            crisis = self.crisis_reply()
+            if not await self._drafting(msg):
+                return [crisis]
+            return [crisis, *await self._handle(msg)]
+        return await self._handle(msg)
+
+    async def _handle(self, msg: Incoming) -> list[Reply]:
         try:
             return await asyncio.to_thread(self._handle_stored, msg)
         except SQLAlchemyError as exc:
@@ -160,6 +172,22 @@ class Conversation:
             log.error("turn failed: %s", type(exc).__name__, extra={"conv": msg.ref.log_id},
                       exc_info=False)
             return [Reply(t("went_wrong")), self.crisis_reply(intro="crisis_contacts_only")]
+
+    async def _drafting(self, msg: Incoming) -> bool:
+        """Whether this person is at a step where they write for others. Asked only of
+        messages with danger words, and never allowed to hold back the crisis reply:
+        any doubt (the database slow or down) means no."""
+        if not self.drafting_steps or msg.text is None:
+            return False
+
+        def step() -> str:
+            with self.sessions() as session:
+                return storage.load(session, msg.ref.key, self.clock()).step
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(step), DRAFT_CHECK_SECONDS) \
+                in self.drafting_steps
+        except Exception:  # noqa: BLE001 - the crisis reply goes out regardless
+            return False
 
     def _greeting(self) -> str:
         return t("greeting", ttl_hours=int(self.config.ttl.total_seconds() // 3600))

@@ -61,6 +61,8 @@ class Volunteering:
             "volunteers": self.cmd_volunteers, "trust": self.cmd_trust,
             "review": self.cmd_review, "stale": self.cmd_stale,
         }
+        # A listing's values, a new group's, a pause note, why a change was turned down.
+        self.drafting = frozenset({"v_value", "v_add", "v_reason", "v_note"})
         self.steps = {
             "v_pick": self.step_pick, "v_field": self.step_field, "v_value": self.step_value,
             "v_confirm": self.step_confirm, "v_note": self.step_note,

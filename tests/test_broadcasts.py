@@ -172,6 +172,20 @@ async def test_preview_is_exact_and_too_long_for_discord_is_refused(chat: Chat, 
     admin.expect("exactly what people will get")
 
 
+async def test_a_broadcast_may_speak_of_suicide_prevention(chat: Chat, admin: Chat) -> None:
+    """Danger words in a broadcast's text still bring the crisis contacts first (the admin
+    may be the one in danger), and then the draft goes on to its preview."""
+    text = "Our suicide prevention walk is on Saturday, 10:00 at the Hub."
+    await write(admin, text)
+    assert admin.replies[0].crisis
+    assert any(r.text == compose(text) for r in admin.replies[1:])
+    admin.expect("exactly what people will get")
+    # Anywhere else the same words get the crisis contacts and nothing more.
+    await chat.say("/start")
+    await chat.say(text)
+    assert [r.crisis for r in chat.replies] == [True]
+
+
 async def test_targeting_counts_match_rows(chat: Chat, admin: Chat) -> None:
     add_subscribers(chat.sessions, chat.clock, [
         ("telegram", "2001", ["events"], LEEDS, 10.0),

@@ -155,6 +155,19 @@ async def test_trusted_volunteer_edits_apply_at_once(volunteer: Chat) -> None:
     assert (row.schedule_kind, row.month_weeks) == ("monthly", [2, -1])
 
 
+async def test_a_listing_may_be_named_for_suicide_bereavement(volunteer: Chat) -> None:
+    """A value with danger words gets the crisis contacts first, then the edit goes on."""
+    grant(volunteer, "trusted")
+    await volunteer.say(f"/edit {LEEDS_CAFE}")
+    await volunteer.tap("Name")
+    await volunteer.say("Leeds Suicide Bereavement Peer Group")
+    assert volunteer.replies[0].crisis
+    await volunteer.tap("Save")
+    volunteer.expect("Saved")
+    assert listing(volunteer.sessions, LEEDS_CAFE).name == \
+        "Leeds Suicide Bereavement Peer Group"
+
+
 @pytest.mark.parametrize("where", ["pick", "field", "value", "preview"])
 async def test_cancel_at_any_step_writes_nothing(volunteer: Chat, where: str) -> None:
     grant(volunteer, "trusted")
