@@ -81,10 +81,12 @@ def fill_directory(sessions: sessionmaker, listings: int, seed: int = 7) -> None
     stamp = datetime(2026, 11, 1, tzinfo=UTC)
     orgs = max(1, listings // 4)
     with sessions() as s:
+        # Core inserts bypass the ORM's change stamps: stamp the rows with the version.
+        version = bump_version(s)
         s.execute(insert(Organisation), [
             {"slug": f"org-{i}", "kind": "lero", "name": f"Recovery Org {i}",
              "phones": [], "created_at": stamp, "updated_at": stamp, "status": "active",
-             "is_demo": False, "clero_member": False}
+             "is_demo": False, "clero_member": False, "changed_in": version}
             for i in range(orgs)])
         rows = []
         for i in range(listings):
@@ -111,10 +113,9 @@ def fill_directory(sessions: sessionmaker, listings: int, seed: int = 7) -> None
                 "website": "https://example.org", "accessibility": ["wheelchair"],
                 "audience": [], "languages": ["en"], "status": "active", "is_demo": False,
                 "last_verified_at": datetime(2026, rng.randint(6, 11), 1, tzinfo=UTC),
-                "created_at": stamp, "updated_at": stamp,
+                "created_at": stamp, "updated_at": stamp, "changed_in": version,
             })
         s.execute(insert(Listing), rows)
-        bump_version(s)
         s.commit()
 
 

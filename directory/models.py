@@ -105,7 +105,13 @@ class VerificationMixin:
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Organisation(TimestampMixin, VerificationMixin, Base):
+class ChangeStampMixin:
+    # The directory version whose transaction last wrote this row (repository.py stamps
+    # it on every ORM write), so a search index fetches only what changed since its own.
+    changed_in: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+
+
+class Organisation(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -125,7 +131,7 @@ class Organisation(TimestampMixin, VerificationMixin, Base):
     )
 
 
-class Listing(TimestampMixin, VerificationMixin, Base):
+class Listing(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
     """A group, meeting or service of an organisation: the thing a person can go to."""
 
     __tablename__ = "listing"

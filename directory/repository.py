@@ -1,6 +1,16 @@
 """Writes to the directory. Every change goes through here so that each one leaves a
 revision (who, when, before, after) and bumps the directory version that tells search
-indexes in every process to reload."""
+indexes in every process to reload.
+
+Each transaction that writes a listing or an organisation through the ORM bumps the
+version once and stamps every row it writes with the new version (`changed_in`; mapper
+events below, so no writer can forget). The UPDATE of the version row locks it until
+commit, so writers are serialised: a reader that sees version V sees every row stamped
+<= V, and a search index at version I needs only the rows stamped > I. A deletion cannot
+leave a stamp, so it records its version under a second key, and indexes older than that
+rebuild in full. Core statements (insert(Listing), update(Listing)) bypass all this and
+must stamp `changed_in` with bump_version()'s result themselves.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, event, insert, select, update
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from directory.models import DirectoryMeta, Listing, Organisation, Revision
 from directory.records import ListingRecord, OrganisationRecord, field_names
 
 _VERSION_KEY = "directory"
+_DELETED_KEY = "directory_deleted"  # the version of the last deletion
+# session.info: (transaction, its root transaction, the version its writes are stamped with)
+_WRITE_KEY = "directory_write"
 
 
 def now() -> datetime:
@@ -49,14 +62,82 @@ def directory_version(session: Session) -> int:
     return row or 0
 
 
-def bump_version(session: Session) -> None:
-    result = session.execute(
-        update(DirectoryMeta)
-        .where(DirectoryMeta.key == _VERSION_KEY)
-        .values(version=DirectoryMeta.version + 1)
-    )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DirectoryMeta(key=_VERSION_KEY, version=1))
+def directory_versions(session: Session) -> tuple[int, int]:
+    """The directory version and the version of the last deletion (0: none), in one
+    query: what a search index checks on every turn."""
+    rows: dict[str, int] = {key: version for key, version in session.execute(
+        select(DirectoryMeta.key, DirectoryMeta.version)
+        .where(DirectoryMeta.key.in_((_VERSION_KEY, _DELETED_KEY))))}
+    return rows.get(_VERSION_KEY) or 0, rows.get(_DELETED_KEY) or 0
+
+
+def _set_meta(conn: Connection, key: str, version: int | None) -> int:
+    """Set a version row (None: add one to it); returns the value it now holds."""
+    value = DirectoryMeta.version + 1 if version is None else version
+    new = conn.execute(update(DirectoryMeta).where(DirectoryMeta.key == key)
+                       .values(version=value).returning(DirectoryMeta.version)).scalar()
+    if new is None:
+        new = 1 if version is None else version
+        conn.execute(insert(DirectoryMeta).values(key=key, version=new))
+    return new
+
+
+def bump_version(session: Session) -> int:
+    """Bump the directory version now; returns the new version, which rows written by
+    Core statements in this transaction must carry as `changed_in`."""
+    version = _set_meta(session.connection(), _VERSION_KEY, None)
+    _remember(session, version)
+    return version
+
+
+def _remember(session: Session, version: int) -> None:
+    trans = session.get_nested_transaction() or session.get_transaction()
+    session.info[_WRITE_KEY] = (trans, session.get_transaction(), version)
+
+
+def _write_version(session: Session, conn: Connection) -> int:
+    """The version this transaction's writes carry: bumped at its first write, then reused
+    (all of a transaction's rows become visible together, so one version covers them). A
+    savepoint bumps again, so rolling it back cannot leave a stamp above the version."""
+    trans = session.get_nested_transaction() or session.get_transaction()
+    seen = session.info.get(_WRITE_KEY)
+    if seen is not None and seen[0] is trans:
+        return seen[2]
+    version = _set_meta(conn, _VERSION_KEY, None)
+    _remember(session, version)
+    return version
+
+
+def has_unsaved_writes(session: Session) -> bool:
+    """Whether this session's open transaction has written to the directory."""
+    seen = session.info.get(_WRITE_KEY)
+    return seen is not None and session.in_transaction() and seen[1] is session.get_transaction()
+
+
+def _stamp_new(_mapper: Mapper, conn: Connection, target: Listing | Organisation) -> None:
+    session = object_session(target)
+    if session is not None:
+        target.changed_in = _write_version(session, conn)
+
+
+def _stamp_changed(_mapper: Mapper, conn: Connection, target: Listing | Organisation) -> None:
+    session = object_session(target)
+    # before_update also fires for rows with no column changes (a listing added to an
+    # organisation's collection): nothing to stamp there.
+    if session is not None and session.is_modified(target, include_collections=False):
+        target.changed_in = _write_version(session, conn)
+
+
+def _deleted(_mapper: Mapper, conn: Connection, target: Listing | Organisation) -> None:
+    session = object_session(target)
+    if session is not None:
+        _set_meta(conn, _DELETED_KEY, _write_version(session, conn))
+
+
+for _model in (Listing, Organisation):
+    event.listen(_model, "before_insert", _stamp_new)
+    event.listen(_model, "before_update", _stamp_changed)
+    event.listen(_model, "before_delete", _deleted)
 
 
 def _apply(session: Session, obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -100,9 +181,8 @@ def _upsert(session: Session, entity: str, model: type, slug: str, existing: Any
     if not changed:
         return Change(entity, slug, "unchanged")
     existing.updated_at = now()
-    session.flush()
+    session.flush()  # stamps the row and bumps the version (see the mapper events)
     _record(session, entity, existing, action, actor, changed)
-    bump_version(session)
     return Change(entity, slug, action, changed)
 
 
@@ -143,9 +223,8 @@ def update_listing(session: Session, listing: Listing, values: dict[str, Any], a
     changed = _apply(session, listing, values)
     if changed:
         listing.updated_at = now()
-        session.flush()
+        session.flush()  # stamps the row and bumps the version (see the mapper events)
         _record(session, "listing", listing, action, actor, changed)
-        bump_version(session)
     return changed
 
 

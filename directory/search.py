@@ -1,16 +1,19 @@
 """Search: filter by place first, then rank a small candidate set.
 
 The index is an in-memory snapshot of the searchable fields of every open listing,
-rebuilt when the directory version changes (any write bumps it, in any process). Listings
-with a place are kept sorted by latitude, so a query near a place takes one band of
-latitude by binary search, then narrows it by longitude and distance with numpy; only the
-few hundred listings left are scored, and only the ones shown have their next meeting
-worked out. Full rows are loaded from the database only for the results shown.
+brought up to date when the directory version changes (any write bumps it, in any
+process): by merging in only the listings changed since, or, after large changes, by a
+full build. Listings with a place are kept sorted by latitude, so a query near a place
+takes one band of latitude by binary search, then narrows it by longitude and distance
+with numpy; only the few hundred listings left are scored, and only the ones shown have
+their next meeting worked out. Full rows are loaded from the database only for the
+results shown.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,12 +21,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from geopy.distance import great_circle
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from directory.models import Listing, Organisation
 from directory.needs import NEEDS, expand
-from directory.repository import directory_version
+from directory.repository import directory_version, directory_versions, has_unsaved_writes
 from directory.schedule import LONDON, Schedule, next_occurrence, occurs_on
 from directory.textindex import TextIndex
 
@@ -107,61 +110,96 @@ class Results:
     online_fallback: bool = False  # nothing near: online listings were offered instead
 
 
+# What the index reads of each listing, in the order SearchIndex takes rows.
+COLUMNS = (
+    Listing.id, Listing.slug, Listing.name, Organisation.name, Organisation.kind,
+    Listing.kind, Listing.needs, Listing.latitude, Listing.longitude,
+    Listing.attendance, Listing.status, Listing.schedule_kind, Listing.days,
+    Listing.month_weeks, Listing.anchor_date, Listing.start_time,
+    Listing.end_time, Listing.audience, Listing.accessibility,
+    Listing.last_verified_at,
+)
+# Per-listing arrays, all in listing id order; everything else in an index derives from
+# them (and the text index), so an update only has to merge these.
+PER_LISTING = ("ids", "entries", "needs", "lat", "lon", "audience", "access", "verified",
+               "closed", "is_online", "is_national")
+
+
+def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The per-listing arrays of some rows (in id order), and each one's text."""
+    entries: list[Entry] = []
+    ids, needs, lat, lon, aud, acc, verified, closed, online, phone, texts = (
+        [], [], [], [], [], [], [], [], [], [], [])
+    for (lid, slug, name, org, _org_kind, _kind, lneeds, la, lo, attendance, status,
+         skind, days, weeks, anchor, start, end, audience, access, when) in rows:
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        ids.append(lid)
+        entries.append(Entry(
+            lid, slug, name, attendance, status,
+            Schedule(skind, tuple(days or ()), tuple(weeks or ()), anchor, start, end),
+            when,
+        ))
+        codes = expand(frozenset(lneeds or ()))
+        needs.append(_mask(codes, NEED_BIT, grow=True) if codes else 0)
+        has_place = la is not None and lo is not None and attendance != "online"
+        lat.append(la if has_place else np.nan)
+        lon.append(lo if has_place else np.nan)
+        aud.append(_mask(audience or (), AUDIENCE_BIT, grow=True))
+        acc.append(_mask(access or (), ACCESS_BIT, grow=True))
+        verified.append(when.timestamp() if when else np.nan)
+        closed.append(status == "temporarily_closed")
+        online.append(attendance in ("online", "hybrid"))
+        phone.append(attendance == "phone" or (not has_place and attendance != "online"))
+        texts.append(f"{name} {org}")
+    objects = np.empty(len(entries), dtype=object)
+    objects[:] = entries
+    return {
+        "ids": np.array(ids, dtype=np.int64), "entries": objects,
+        "needs": np.array(needs, dtype=np.int64),
+        "lat": np.array(lat, dtype=np.float64), "lon": np.array(lon, dtype=np.float64),
+        "audience": np.array(aud, dtype=np.int64), "access": np.array(acc, dtype=np.int64),
+        "verified": np.array(verified, dtype=np.float64),
+        "closed": np.array(closed, dtype=bool), "is_online": np.array(online, dtype=bool),
+        "is_national": np.array(phone, dtype=bool),
+    }, texts
+
+
 class SearchIndex:
+    """An immutable snapshot: searches may run on it while a newer one is being made."""
+
+    ids: np.ndarray  # listing ids, ascending
+    entries: np.ndarray  # Entry objects
+    needs: np.ndarray
+    lat: np.ndarray  # NaN: no place (online, or a phone line)
+    lon: np.ndarray
+    audience: np.ndarray
+    access: np.ndarray
+    verified: np.ndarray
+    closed: np.ndarray  # temporarily closed
+    is_online: np.ndarray
+    is_national: np.ndarray
+
     def __init__(self, version: int = -1, rows: Iterable[tuple] = ()) -> None:
-        self.version = version
-        self.entries: list[Entry] = []
-        needs, lat, lon, aud, acc, verified, closed, online, phone, texts = (
-            [], [], [], [], [], [], [], [], [], [])
-        for (lid, slug, name, org, _org_kind, _kind, lneeds, la, lo, attendance, status,
-             skind, days, weeks, anchor, start, end, audience, access, when) in rows:
-            if when is not None and when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            self.entries.append(Entry(
-                lid, slug, name, attendance, status,
-                Schedule(skind, tuple(days or ()), tuple(weeks or ()), anchor, start, end),
-                when,
-            ))
-            codes = expand(frozenset(lneeds or ()))
-            needs.append(_mask(codes, NEED_BIT, grow=True) if codes else 0)
-            has_place = la is not None and lo is not None and attendance != "online"
-            lat.append(la if has_place else np.nan)
-            lon.append(lo if has_place else np.nan)
-            aud.append(_mask(audience or (), AUDIENCE_BIT, grow=True))
-            acc.append(_mask(access or (), ACCESS_BIT, grow=True))
-            verified.append(when.timestamp() if when else np.nan)
-            closed.append(status == "temporarily_closed")
-            online.append(attendance in ("online", "hybrid"))
-            phone.append(attendance == "phone" or (not has_place and attendance != "online"))
-            texts.append(f"{name} {org}")
-        self.needs = np.array(needs, dtype=np.int64)
-        self.lat = np.array(lat, dtype=np.float64)
-        self.lon = np.array(lon, dtype=np.float64)
-        self.audience = np.array(aud, dtype=np.int64)
-        self.access = np.array(acc, dtype=np.int64)
-        self.verified = np.array(verified, dtype=np.float64)
-        self.closed = np.array(closed, dtype=bool)
-        self.text = TextIndex(texts)
-        self.online = np.flatnonzero(np.array(online, dtype=bool))
-        self.national = np.flatnonzero(np.array(phone, dtype=bool))
+        columns, texts = _encode(rows)
+        self._assign(version, columns, TextIndex(texts))
         placed = np.flatnonzero(~np.isnan(self.lat))
-        order = np.argsort(self.lat[placed], kind="stable")
-        self.by_lat = placed[order]  # listings with a place, sorted by latitude
+        self.by_lat = placed[np.argsort(self.lat[placed], kind="stable")]
         self.sorted_lat = self.lat[self.by_lat]
-        self.ids = np.array([e.id for e in self.entries], dtype=np.int64)
+
+    def _assign(self, version: int, columns: dict[str, np.ndarray], text: TextIndex) -> None:
+        self.version = version
+        for name in PER_LISTING:
+            setattr(self, name, columns[name])
+        self.text = text
+        self.online = np.flatnonzero(self.is_online)
+        self.national = np.flatnonzero(self.is_national)
 
     @classmethod
     def build(cls, session: Session) -> SearchIndex:
         version = directory_version(session)
         rows = session.execute(
-            select(
-                Listing.id, Listing.slug, Listing.name, Organisation.name, Organisation.kind,
-                Listing.kind, Listing.needs, Listing.latitude, Listing.longitude,
-                Listing.attendance, Listing.status, Listing.schedule_kind, Listing.days,
-                Listing.month_weeks, Listing.anchor_date, Listing.start_time,
-                Listing.end_time, Listing.audience, Listing.accessibility,
-                Listing.last_verified_at,
-            )
+            select(*COLUMNS)
             .join(Organisation, Listing.organisation_id == Organisation.id)
             .where(Listing.status != "closed", Organisation.status != "closed")
             .order_by(Listing.id)
@@ -172,8 +210,52 @@ class SearchIndex:
     def from_rows(cls, version: int, rows: Iterable[tuple]) -> SearchIndex:
         return cls(version, rows)
 
+    def updated(self, version: int, changed: np.ndarray, rows: Iterable[tuple]
+                ) -> SearchIndex:
+        """A new index equal to a full build, made from this one: listings whose ids are
+        in `changed` (ascending) are dropped, and `rows` (those of them still open, in id
+        order, as SearchIndex takes them) put in. Only the rows given are processed in
+        Python; the rest is merged with a few numpy passes."""
+        columns, texts = _encode(rows)
+        new_ids = columns["ids"]
+        keep = np.ones(len(self.ids), dtype=bool)
+        at = np.searchsorted(self.ids, changed)
+        inside = at < len(self.ids)
+        at = at[inside]
+        keep[at[self.ids[at] == changed[inside]]] = False
+        kept_ids = self.ids[keep]
+        # Both runs are in id order: merge them by inserting the new ones where they go.
+        into = np.searchsorted(kept_ids, new_ids)
+        merged = {name: np.insert(getattr(self, name)[keep], into, columns[name])
+                  for name in PER_LISTING}
+        new_pos = into + np.arange(len(new_ids))
+        remap = np.full(len(self.ids), -1, dtype=np.int64)  # old position -> new
+        remap[keep] = np.arange(len(kept_ids)) + np.searchsorted(new_ids, kept_ids)
+        out = SearchIndex.__new__(SearchIndex)
+        size = len(kept_ids) + len(new_ids)
+        out._assign(version, merged, self.text.updated(remap, new_pos, texts, size))
+        out.by_lat = self._merged_by_lat(remap, merged["lat"], new_pos)
+        out.sorted_lat = merged["lat"][out.by_lat]
+        return out
+
+    def _merged_by_lat(self, remap: np.ndarray, lat: np.ndarray, new_pos: np.ndarray
+                       ) -> np.ndarray:
+        """The latitude order of an updated index, as a full build's stable argsort makes
+        it (by latitude, then position), without sorting everything again."""
+        moved = remap[self.by_lat]
+        stays = moved >= 0
+        kept, kept_lat = moved[stays], self.sorted_lat[stays]
+        placed = new_pos[~np.isnan(lat[new_pos])]
+        placed = placed[np.lexsort((placed, lat[placed]))]
+        placed_lat = lat[placed]
+        at = np.searchsorted(kept_lat, placed_lat, side="left")
+        ties_end = np.searchsorted(kept_lat, placed_lat, side="right")
+        for j in np.flatnonzero(ties_end > at):  # same latitude: by position
+            at[j] += np.searchsorted(kept[at[j]:ties_end[j]], placed[j])
+        return np.insert(kept, at, placed)
+
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.ids)
 
     # -- querying -------------------------------------------------------------------
 
@@ -302,6 +384,12 @@ class SearchIndex:
         )
 
 
+def _chunks(values: list[int], size: int = 500) -> Iterator[list[int]]:
+    """Slices of a list, to keep IN lists a sane size."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
 def _meets_on_weekday(e: Entry, weekday: int, now: datetime) -> bool:
     if e.schedule.kind == "always_open":
         return True
@@ -312,29 +400,117 @@ def _meets_on_weekday(e: Entry, weekday: int, now: datetime) -> bool:
 
 
 class DirectorySearch:
-    """Keeps a search index per process and rebuilds it when the directory changed.
+    """Keeps a search index per process and brings it up to date when the directory
+    changed (any write bumps its version, in any process).
+
+    An update fetches only the listings changed since the index's version (stamped by
+    repository.py) and merges them into a new index; a full build is left for large
+    changes (more than `max_delta` of the listings, and at least MIN_DELTA) and deletions.
+    One thread updates at a time; turns arriving meanwhile search the previous snapshot
+    rather than wait (only with no index at all is there nothing to search). Each index
+    is immutable and swapped in whole, so a search never sees half an update.
 
     `recheck_seconds`: how long to trust the index before asking the database for the
     directory version again (0: every search). A second is plenty for a directory that
     volunteers edit a few times a day, and saves a query on every turn.
-    `view_cache`: what finder.load_views built for listings shown, valid for this
-    directory version (emptied whenever the index is rebuilt)."""
+    `view_cache`: what finder.load_views built for listings shown, valid for the current
+    index: an update replaces it with a copy without the changed listings (a turn still
+    holding the old dict only writes to the old one)."""
 
-    def __init__(self, recheck_seconds: float = 0.0) -> None:
+    MIN_DELTA = 100
+
+    def __init__(self, recheck_seconds: float = 0.0, max_delta: float = 0.05) -> None:
         self._index = SearchIndex()
         self.recheck_seconds = recheck_seconds
+        self.max_delta = max_delta
         self._checked_at = -math.inf
+        self._lock = threading.Lock()
         self.view_cache: dict[int, object] = {}
 
     def index(self, session: Session) -> SearchIndex:
         now = time.monotonic()
+        current = self._index
         if now - self._checked_at < self.recheck_seconds:
+            return current
+        version, deleted = directory_versions(session)
+        if version == current.version:
+            self._checked_at = now
+            return current
+        if has_unsaved_writes(session):
+            # This turn's own uncommitted writes must not reach the shared index: a
+            # rollback would leave it claiming a version that never existed.
+            return current if current.version >= 0 else SearchIndex.build(session)
+        if not self._lock.acquire(blocking=current.version < 0):
+            return current  # another thread is updating: search the previous snapshot
+        try:
+            if self._index is not current:  # updated while this thread waited
+                current = self._index
+                version, deleted = directory_versions(session)
+            if version != current.version:
+                self._refresh(session, current, version, deleted)
+            self._checked_at = now
             return self._index
-        if directory_version(session) != self._index.version:
-            self._index = SearchIndex.build(session)
-            self.view_cache = {}
-        self._checked_at = now
-        return self._index
+        finally:
+            self._lock.release()
+
+    def _refresh(self, session: Session, current: SearchIndex, version: int,
+                 deleted: int) -> None:
+        """Replace `current` (version `current.version`) by an index at `version`; called
+        with the lock held."""
+        delta = None
+        # Deletions leave no stamped row, and a version gone backwards means another
+        # database (restored, or emptied by tests): both need a full build.
+        if 0 <= current.version < version and deleted <= current.version:
+            delta = self._changes(session, current)
+        if delta is None:
+            index, views = SearchIndex.build(session), {}
+        else:
+            changed, rows = delta
+            index = current.updated(version, changed, rows)
+            views = self.view_cache.copy()  # one C call: safe while turns write to it
+            for lid in changed.tolist():
+                views.pop(lid, None)
+        # Views first: a turn that sees the new index must not find an old view.
+        self.view_cache = views
+        self._index = index
+
+    def _changes(self, session: Session, current: SearchIndex
+                 ) -> tuple[np.ndarray, list[tuple]] | None:
+        """Listings changed since the index's version (ids, and the rows of those still
+        open), or None when there are too many for an update to beat a full build. A row
+        changed after the version was read may come too: harmless, as it is stamped with a
+        later version and fetched again next time."""
+        limit = max(self.MIN_DELTA, int(len(current) * self.max_delta))
+        since = current.version
+        # Simple queries, each answered from an index whatever the planner's statistics
+        # say (one query with a join and OR or UNION got a seq scan on a freshly loaded
+        # PostgreSQL table): changed listings, then listings of changed organisations (a
+        # rename or closure changes all their entries), then the rows of all of those.
+        ids = set(session.scalars(select(Listing.id).where(Listing.changed_in > since)
+                                  .limit(limit + 1)))
+        orgs = list(session.scalars(select(Organisation.id)
+                                    .where(Organisation.changed_in > since).limit(limit + 1)))
+        for chunk in _chunks(orgs):
+            if len(ids) <= limit:
+                ids.update(session.scalars(select(Listing.id)
+                                           .where(Listing.organisation_id.in_(chunk))
+                                           .limit(limit + 1)))
+        if len(ids) > limit or len(orgs) > limit:
+            return None
+        rows: list[Row] = []
+        for chunk in _chunks(sorted(ids)):
+            rows += session.execute(
+                select(*COLUMNS, Organisation.status)
+                .join(Organisation, Listing.organisation_id == Organisation.id)
+                .where(Listing.id.in_(chunk))
+                .order_by(Listing.id)
+            ).all()
+        # A listing deleted since its id was read is simply absent: no harm, as
+        # deletions make the next refresh a full build.
+        changed = np.array(sorted(ids), dtype=np.int64)
+        still_open = [tuple(row[:-1]) for row in rows
+                      if row[10] != "closed" and row[-1] != "closed"]
+        return changed, still_open
 
     def search(self, session: Session, q: Query, now: datetime | None = None) -> Results:
         return self.index(session).search(q, now)

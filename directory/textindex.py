@@ -28,6 +28,9 @@ def words(text: str) -> list[str]:
     return WORD.findall(folded)
 
 
+Groups = dict[tuple[str, int], tuple[list[str], np.ndarray]]
+
+
 class TextIndex:
     def __init__(self, texts: list[str]) -> None:
         self.size = len(texts)
@@ -41,13 +44,8 @@ class TextIndex:
         # compared; and, like Elasticsearch's fuzzy query with prefix_length 1, a typo is
         # looked for only among words with the same first letter, which people rarely get
         # wrong ("Gamblers Anonymus", "Smrat").
-        grouped: dict[tuple[str, int], list[int]] = {}
-        for k, w in enumerate(self.vocab):
-            grouped.setdefault((w[0], len(w)), []).append(k)
-        self.groups: dict[tuple[str, int], tuple[list[str], np.ndarray]] = {
-            key: ([self.vocab[k] for k in ks], np.array(ks, dtype=np.int64))
-            for key, ks in grouped.items()
-        }
+        self.groups: Groups = {}
+        _group(self.groups, self.vocab, 0)
         self.exact = {w: k for k, w in enumerate(self.vocab)}
         # Postings in one flat array (CSR layout): listings of word k are
         # postings[ptr[k]:ptr[k + 1]].
@@ -56,6 +54,52 @@ class TextIndex:
         self.ptr = np.concatenate(([0], np.cumsum(lengths)))
         self.postings = np.fromiter((i for v in vocab.values() for i in v), dtype=np.int64,
                                     count=int(self.ptr[-1]))
+
+    def updated(self, remap: np.ndarray, positions: np.ndarray, texts: list[str],
+                size: int) -> TextIndex:
+        """A new index, this one left as it is: entry i here is entry remap[i] there (-1:
+        removed), and texts[j] is entry positions[j]. Only the new texts are split into
+        words; the rest is a few passes over the postings array. A word no entry uses any
+        more keeps an empty postings list (it matches nothing) until the next full build."""
+        out = TextIndex.__new__(TextIndex)
+        out.size = size
+        out.vocab, out.exact, out.groups = self.vocab, self.exact, self.groups
+        pairs: list[tuple[int, int]] = []  # (word number, entry) of the new texts
+        added: list[str] = []
+        for pos, text in zip(positions.tolist(), texts, strict=True):
+            for w in set(words(text)):
+                k = out.exact.get(w)
+                if k is None:
+                    if not added:  # copy on write: searches may be using this index
+                        out.vocab, out.exact = list(self.vocab), dict(self.exact)
+                    k = len(out.vocab)
+                    out.vocab.append(w)
+                    out.exact[w] = k
+                    added.append(w)
+                pairs.append((k, pos))
+        if added:
+            out.groups = dict(self.groups)
+            _group(out.groups, added, len(self.vocab))
+        # Removed postings are few (the changed entries' words): their words are found by
+        # binary search on ptr rather than by expanding a word number for every posting.
+        moved = remap[self.postings]
+        live = moved >= 0
+        dead_words = np.searchsorted(self.ptr, np.flatnonzero(~live), side="right") - 1
+        counts = np.zeros(len(out.vocab), dtype=np.int64)
+        counts[:len(self.vocab)] = np.diff(self.ptr) - np.bincount(
+            dead_words, minlength=len(self.vocab))
+        postings = moved[live]
+        if pairs:
+            # Each new (word, entry) goes at the end of its word's postings (their order
+            # within a word does not matter to scores). Sorted by word: the new words'
+            # postings all go at the very end, and must be in word order there.
+            new = np.array(sorted(pairs), dtype=np.int64)
+            ends = np.cumsum(counts)
+            postings = np.insert(postings, ends[new[:, 0]], new[:, 1])
+            counts += np.bincount(new[:, 0], minlength=len(out.vocab))
+        out.ptr = np.concatenate(([0], np.cumsum(counts)))
+        out.postings = postings
+        return out
 
     def scores(self, query: str) -> np.ndarray:
         """A score in [0, 1] for every listing (zeros where no word matches)."""
@@ -92,3 +136,15 @@ class TextIndex:
             for j in np.flatnonzero(sims):
                 out.append((int(keys[j]), float(sims[j])))
         return out
+
+
+def _group(groups: Groups, added: list[str], first: int) -> None:
+    """Add words numbered from `first` to their (first letter, length) groups, replacing
+    each group touched (never changing one in place: it may be shared)."""
+    grouped: dict[tuple[str, int], list[int]] = {}
+    for k, w in enumerate(added, first):
+        grouped.setdefault((w[0], len(w)), []).append(k)
+    for key, ks in grouped.items():
+        vocab, keys = groups.get(key, ([], np.empty(0, dtype=np.int64)))
+        groups[key] = (vocab + [added[k - first] for k in ks],
+                       np.concatenate((keys, np.array(ks, dtype=np.int64))))
