@@ -181,9 +181,14 @@ async def scenario(tg: FakeTelegram, db_url: str, workdir: Path, processes: int,
         tasks = [asyncio.create_task(user(tg, lb, run, chat, counts, ids)) for chat in chats]
 
         async def killer() -> None:
-            # Midway: half the turns answered. SIGKILL: no graceful stop at all.
+            # Midway: half the turns answered, at a moment the process has updates in
+            # hand (on a quiet machine it is often idle between them; a kill then would
+            # test nothing). SIGKILL: no graceful stop at all.
             while run.turns < users * len(SCRIPT) // 2:
                 await asyncio.sleep(0.05)
+            deadline = time.monotonic() + 10
+            while run.in_flight.get(0, 0) < 1 and time.monotonic() < deadline:
+                await asyncio.sleep(0.001)
             lb.dead.add(0)
             bots[0].signal(signal.SIGKILL)
             run.killed_with = run.in_flight.get(0, 0)
