@@ -750,7 +750,9 @@ class TelegramAdapter:
                 except Exception:  # noqa: BLE001 - the person still gets an answer
                     log.exception("handler failed", extra={"conv": turn.ref.log_id})
                     replies = [Reply(t("db_down"))]
-            await self._deliver(turn, replies, _Progress(update_id, claim))
+            # Unclaimed (the database is down): nothing to record, just send.
+            progress = _Progress(update_id, claim) if claim.owner else None
+            await self._deliver(turn, replies, progress)
             if turn.private and msg is not None:
                 await self._sync_menu(turn)
             return claim.status
@@ -840,28 +842,27 @@ class TelegramAdapter:
 
     async def _deliver(self, turn: _Turn, replies: Sequence[Reply],
                        progress: _Progress | None = None) -> None:
-        """Send a turn's replies. With `progress` (a claimed update), each message sent
-        is recorded before the next goes, so a process taking the update over sends only
-        the rest; at most the one message in flight when a process dies goes twice
-        (the Bot API has no idempotency key)."""
-        claim = progress.claim if progress is not None and progress.claim.owner else None
+        """Send a turn's replies. With `progress` (an update this process holds), each
+        message sent is recorded before the next goes, so a process taking the update over
+        sends only the rest; at most the one message in flight when a process dies goes
+        twice (the Bot API has no idempotency key)."""
         link = None if turn.private else private_link(self.username or "")
-        shown_before = claim.keyboard if claim is not None else turn.chat_id in self._keyboard
+        shown_before = progress.claim.keyboard if progress else turn.chat_id in self._keyboard
         outs, shown = render(replies, private=turn.private, keyboard_shown=shown_before,
                              group_link=link)
         finished = False
-        for n in range(claim.sent if claim is not None else 0, len(outs)):
+        for n in range(progress.claim.sent if progress else 0, len(outs)):
             if turn.chat_id in self._blocked:
                 log.info("not sent: conversation unreachable", extra={"conv": turn.ref.log_id})
                 break
             await self._send(turn, outs[n], reply_to=turn.reply_to if n == 0 else None)
-            if progress is not None and claim is not None:
+            if progress is not None:
                 finished = n == len(outs) - 1
                 if not await self._progress(progress, n + 1, done=finished):
                     log.warning("update taken over by another process: stopped sending",
                                 extra={"conv": turn.ref.log_id})
                     return
-        if progress is not None and claim is not None and not finished:
+        if progress is not None and not finished:
             await self._progress(progress, len(outs), done=True)
         if turn.private and shown:
             self._keyboard.add(turn.chat_id)

@@ -294,12 +294,6 @@ def progress_update(session: Session, platform: str, update_id: str, owner: str,
     return held is not None
 
 
-def finish_update(session: Session, platform: str, update_id: str) -> None:
-    session.execute(update(ProcessedUpdate).where(
-        ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id)
-        .values(done=True, replies=None))
-
-
 def delete_processed_before(session: Session, cutoff: datetime) -> int:
     result = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.seen_at < cutoff))
     return result.rowcount or 0  # type: ignore[attr-defined]
