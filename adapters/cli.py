@@ -29,8 +29,10 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Recovery Connector: find local recovery support in the UK.")
 directory_app = typer.Typer(no_args_is_help=True, help="Load, export and search the directory.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+safety_app = typer.Typer(no_args_is_help=True, help="The crisis check.")
 app.add_typer(directory_app, name="directory")
 app.add_typer(db_app, name="db")
+app.add_typer(safety_app, name="safety")
 
 FORMATS_IN = ("auto", "csv", "meeting-guide", "oruk")
 FORMATS_OUT = ("csv", "meeting-guide", "oruk")
@@ -51,6 +53,37 @@ def _place_problem(result: GeoResult) -> str:
         return f"'{result.query}' could be more than one place: {names}. Please say which."
     hint = f" Did you mean {', '.join(result.suggestions)}?" if result.suggestions else ""
     return f"Sorry, I could not find a place called '{result.query}'.{hint}"
+
+
+@safety_app.command("check")
+def safety_check(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+    nation: Annotated[str | None, typer.Option(
+        help="England, Wales, Scotland or Northern Ireland: that nation's numbers only "
+             "(default: every nation's).")] = None,
+) -> None:
+    """Read messages from stdin, one a line, and say for each whether the crisis check
+    would answer it with crisis contacts, which kinds of danger it saw, and which
+    contacts it would give. Nothing is stored or logged; no database is needed."""
+    from bot.crisis import NATIONS, crisis_contacts, detect_crisis
+
+    if nation is not None and nation.casefold() not in {n.casefold() for n in NATIONS}:
+        _fail(f"--nation must be one of: {', '.join(NATIONS)}.")
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        signal = detect_crisis(text)
+        categories = list(signal.categories) if signal else []
+        contacts = [c.number for c in crisis_contacts(signal.categories, nation,
+                                                      welsh=signal.welsh)] if signal else []
+        if as_json:
+            typer.echo(json.dumps({"text": text, "crisis": signal is not None,
+                                   "categories": categories, "contacts": contacts},
+                                  ensure_ascii=False))
+        elif signal is None:
+            typer.echo(f"ok      {text}")
+        else:
+            typer.echo(f"CRISIS  {text}\n        {', '.join(categories)}: "
+                       f"{'; '.join(contacts)}")
 
 
 @app.command()

@@ -69,7 +69,8 @@ from adapters.settings import Settings, check_shards
 from bot import broadcast_store, storage
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS
-from bot.crisis import crisis_contacts
+from bot.crisis import detect_crisis
+from bot.crisis.reply import fallback_replies
 from bot.types import Button, ConversationRef, Handler, Incoming, PlaceCard, Reply
 
 log = logging.getLogger(__name__)
@@ -710,9 +711,7 @@ class DiscordAdapter:
             return await self._handler(incoming)
         except Exception:
             log.exception("conversation failed", extra={"conv": incoming.ref.log_id})
-            lines = [t("crisis_contacts_only")] + [f"• {c.name}: {c.how}"
-                                                   for c in crisis_contacts()]
-            return [Reply(t("db_down")), Reply("\n".join(lines), crisis=True)]
+            return fallback_replies("went_wrong", detect_crisis(incoming.text or ""))
 
     async def _deliver(self, ref: ConversationRef, replies: Sequence[Reply], sender: Sender,
                        *, dm_button: bool = False) -> bool:

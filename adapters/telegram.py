@@ -87,6 +87,7 @@ from adapters.bookkeeping import Bookkeeper
 from bot import access, storage
 from bot.catalogue import t
 from bot.crisis import detect_crisis
+from bot.crisis.reply import fallback_replies
 from bot.types import Button, ConversationRef, Handler, Incoming, Location, PlaceCard, Reply
 
 log = logging.getLogger(__name__)
@@ -749,7 +750,7 @@ class TelegramAdapter:
                     replies = await self._handler(msg)
                 except Exception:  # noqa: BLE001 - the person still gets an answer
                     log.exception("handler failed", extra={"conv": turn.ref.log_id})
-                    replies = [Reply(t("db_down"))]
+                    replies = fallback_replies("went_wrong", detect_crisis(msg.text or ""))
             # Unclaimed (the database is down): nothing to record, just send.
             progress = _Progress(update_id, claim) if claim.owner else None
             await self._deliver(turn, replies, progress)

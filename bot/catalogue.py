@@ -60,6 +60,30 @@ EN: dict[str, str] = {
     "crisis_intro": "You deserve help right now. Please reach out:",
     "crisis_outro": "You're not alone. When you're ready, I can also find a group near you.",
     "crisis_contacts_only": "If you need urgent help, these are free and there for you:",
+    # What to do first, by the kind of danger seen (bot/crisis/reply.py). First aid as UK
+    # overdose and epilepsy charities give it (docs/crisis-check.md has the sources).
+    "crisis_first_overdose": (
+        "If someone may have overdosed or can't be woken, call 999 now. Stay with them. "
+        "If they're not awake, lie them on their side (the recovery position). Use "
+        "naloxone if you have it."),
+    "crisis_first_medical": (
+        "This could be a medical emergency: call 999 now. If someone is fitting, don't "
+        "hold them down or put anything in their mouth; when it stops, lie them on their "
+        "side and stay with them."),
+    "crisis_first_child_at_risk": "If a child is in danger right now, call 999.",
+    "crisis_first_abuse": (
+        "No one has the right to hurt or threaten you. If you're in danger now, call 999."),
+    "crisis_first_harm_to_others": (
+        "If you feel you might hurt someone, please step away from them now. If anyone is "
+        "in danger, call 999."),
+    "crisis_lines": "These are free and there for you:",
+    "crisis_safe_question": "Are you safe right now?",
+    "crisis_signpost": (
+        "That can bring up a lot. If you'd like to talk to someone, any time, these are "
+        "free:"),
+    "crisis_unsafe": (
+        "Please call 999 now, or ask someone near you to call. If you can't talk, text "
+        "SHOUT to 85258. You don't have to go through this alone."),
     # results
     "results_intro": "Here's what I found near {place}:",
     "results_intro_online": "Here are online meetings you can join from anywhere:",
@@ -118,7 +142,8 @@ EN: dict[str, str] = {
     "b_restart": "Start again",
     "b_back": "Back to results",
     "b_report": "Report a problem",
-    "b_carry_on": "Find support",
+    "b_safe": "I'm safe, carry on",
+    "b_unsafe": "I need help now",
     "b_yes_delete": "Yes, delete",
     "b_no_keep": "No, keep it",
     "r_wrong_time": "Wrong day or time",

@@ -17,6 +17,7 @@ import enum
 import logging
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,11 +29,12 @@ from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from bot import storage
 from bot.catalogue import t
-from bot.crisis import crisis_contacts, detect_crisis
+from bot.crisis import CrisisSignal, Reading, read
+from bot.crisis.reply import crisis_reply, fallback_replies, signpost_reply, unsafe_reply
 from bot.storage import PlaceMemo, State
 from bot.types import MAX_REPLY_CHARS, Button, ConversationRef, Incoming, PlaceCard, Reply
 from bot.volunteering import Volunteering
-from directory.finder import ListingView, load_views, understand_request, view
+from directory.finder import ListingView, Request, load_views, understand_request, view
 from directory.geography import Gazetteer, GeoResult
 from directory.models import REPORT_REASONS, Listing, ProblemReport
 from directory.schedule import LONDON, Schedule, next_occurrence
@@ -50,14 +52,14 @@ class Feature(Protocol):
     steps: Mapping[str, Callable[[Turn], None]]
     # Steps where someone writes for others to read (a broadcast, a listing's
     # description): danger words there still get the crisis contacts first, and then the
-    # step goes on, so "suicide prevention walk" can be announced.
+    # step goes on, so "suicide prevention walk" can be announced. At a feature's other
+    # steps a danger message gets the contacts only: it is not taken as a value.
     drafting: frozenset[str]
 
     def forget(self, session: Session, ref: ConversationRef) -> None:
         """/forget: erase what this feature holds about the person."""
 
 PAGE = 5
-DRAFT_CHECK_SECONDS = 1.0  # see Conversation._drafting
 # Words beyond this are not read for needs and places (the crisis check reads them all).
 MAX_UNDERSTOOD_CHARS = 1000
 # The need buttons, in order; their payloads are positions ("n0"), never the need itself,
@@ -65,6 +67,7 @@ MAX_UNDERSTOOD_CHARS = 1000
 NEED_BUTTONS = ("alcohol", "drugs", "gambling", "family", "mental_health")
 # "online only", "on Zoom": the person wants meetings they can join from anywhere.
 ONLINE_WORDS = re.compile(r"\b(?:online|on-line|zoom|virtual)\b", re.IGNORECASE)
+NO_DANGER = Reading(None)
 # National helplines shown with the online meetings when nothing meets nearby.
 HELPLINES_SHOWN = 3
 
@@ -84,6 +87,9 @@ class Step(enum.StrEnum):
 class Config:
     ttl: timedelta = timedelta(hours=24)
     radius_km: float = 25.0
+    # A danger message's turn (the contacts, then the search it asked for) waits at most
+    # this long for the database; then the contacts go out alone (Conversation._handle).
+    crisis_wait_seconds: float = 2.0
     lang: str = "en"
     # Retention periods in days, as `recovery-bot jobs retention` applies them (shown
     # by /privacy; see bot/retention.py).
@@ -150,67 +156,96 @@ class Conversation:
     # -- entry point --------------------------------------------------------------
 
     async def handle(self, msg: Incoming) -> list[Reply]:
-        raw = msg.text or ""
-        if raw and detect_crisis(raw) is not None:
-            # Logged without the text: only that a signal was seen, for whom (hashed).
+        reading = read(msg.text) if msg.text else NO_DANGER
+        if reading.signal is not None:
+            # Logged without the text or the kind: only that a signal was seen, for whom
+            # (hashed).
             log.warning("crisis signal", extra={"conv": msg.ref.log_id})
-            crisis = self.crisis_reply()
-            if not await self._drafting(msg):
-                return [crisis]
-            return [crisis, *await self._handle(msg)]
-        return await self._handle(msg)
+        return await self._handle(msg, reading)
 
-    async def _handle(self, msg: Incoming) -> list[Reply]:
+    async def _handle(self, msg: Incoming, reading: Reading) -> list[Reply]:
+        """Run the turn in a worker thread. A danger message's turn gets
+        `crisis_wait_seconds`: a hung or slow database never holds its contacts back
+        (the late turn is then rolled back, so nothing of it is kept or replayed)."""
+        abandoned = threading.Event()
+        signal = reading.signal
         try:
-            return await asyncio.to_thread(self._handle_stored, msg)
+            work = asyncio.to_thread(self._handle_stored, msg, reading, abandoned)
+            if signal is None:
+                return await work
+            try:
+                return await asyncio.wait_for(work, self.config.crisis_wait_seconds)
+            except TimeoutError:
+                abandoned.set()
+                log.error("turn too slow: crisis contacts sent alone",
+                          extra={"conv": msg.ref.log_id})
+                return fallback_replies("db_down", signal)
         except SQLAlchemyError as exc:
             # The exception's type only: its message can hold SQL and values.
             log.error("database error: %s", type(exc).__name__,
                       extra={"conv": msg.ref.log_id})
-            return [Reply(t("db_down")), self.crisis_reply(intro="crisis_contacts_only")]
+            return fallback_replies("db_down", signal)
         except Exception as exc:  # noqa: BLE001 - a bug must not leave anyone unanswered
             log.error("turn failed: %s", type(exc).__name__, extra={"conv": msg.ref.log_id},
                       exc_info=False)
-            return [Reply(t("went_wrong")), self.crisis_reply(intro="crisis_contacts_only")]
-
-    async def _drafting(self, msg: Incoming) -> bool:
-        """Whether this person is at a step where they write for others. Asked only of
-        messages with danger words, and never allowed to hold back the crisis reply:
-        any doubt (the database slow or down) means no."""
-        if not self.drafting_steps or msg.text is None:
-            return False
-
-        def step() -> str:
-            with self.sessions() as session:
-                return storage.load(session, msg.ref.key, self.clock()).step
-        try:
-            return await asyncio.wait_for(asyncio.to_thread(step), DRAFT_CHECK_SECONDS) \
-                in self.drafting_steps
-        except Exception:  # noqa: BLE001 - the crisis reply goes out regardless
-            return False
+            return fallback_replies("went_wrong", signal)
 
     def _greeting(self) -> str:
         return t("greeting", ttl_hours=int(self.config.ttl.total_seconds() // 3600))
 
-    def crisis_reply(self, intro: str = "crisis_intro") -> Reply:
-        lines = [t(intro)]
-        lines += [f"• {c.name}: {c.how}" for c in crisis_contacts()]
-        lines.append(t("crisis_outro"))
-        # "Find support" carries on where the person was: a crisis message never
-        # touches the stored state, and this button does not wipe it either.
-        return Reply("\n".join(lines), ((b("b_carry_on", "resume"),),), crisis=True)
+    def _nation(self, state: State) -> str | None:
+        """The nation of the person's coarse place, if they gave one."""
+        if state.place is None:
+            return None
+        near = self.gazetteer.nearest_place(state.place.latitude, state.place.longitude)
+        return near.country if near is not None and near.country else None
 
-    def _handle_stored(self, msg: Incoming) -> list[Reply]:
+    def _crisis_turn(self, turn: Turn, signal: CrisisSignal) -> bool:
+        """Contacts first, in a message of their own; then what the message asked for,
+        so a false alarm costs one message, not the search ("support for people bereaved
+        by suicide in Bristol" still finds Bristol's groups). A feature's guided step
+        takes a danger message as a value only where people write for others. True if
+        the message was handled beyond the contacts (the state may have moved)."""
+        at = turn.replies
+        step = turn.state.step
+        handled = False
+        if step in self.drafting_steps:
+            self._dispatch(turn)
+            handled = True
+        elif step not in self.feature_steps and not turn.text.startswith("/"):
+            req = understand_request(turn.text, self.gazetteer)
+            # Only a message that asks for a search (it names a place, or online) goes
+            # on: a lone "I want to die" is not followed by "What would you like help
+            # with?", and the "pills" in "took too many pills" is not a need to search.
+            if req.place is not None or ONLINE_WORDS.search(turn.text) is not None:
+                handled = self._understood(turn, req)
+        # The nation comes from the place just given, or the one from before.
+        at.insert(0, crisis_reply(signal, self._nation(turn.state)))
+        return handled
+
+    def _handle_stored(self, msg: Incoming, reading: Reading = NO_DANGER,
+                       abandoned: threading.Event | None = None) -> list[Reply]:
         now = self.clock()
         with self.sessions() as session:
             state = storage.load(session, msg.ref.key, now)
             turn = Turn(msg, state, session, now, text=clean(msg.text or ""))
-            self._dispatch(turn)
+            keep = True
+            if reading.signal is not None:
+                # Contacts alone change nothing: nothing is written for them.
+                keep = self._crisis_turn(turn, reading.signal)
+            else:
+                self._dispatch(turn)
+                if reading.mentioned and turn.state.step not in self.drafting_steps:
+                    turn.replies.insert(0, signpost_reply(reading.mentioned,
+                                                          self._nation(turn.state)))
+            if abandoned is not None and abandoned.is_set():
+                session.rollback()  # the contacts went out without this turn
+                return []
             if turn.erase:
                 storage.forget(session, msg.ref.key)
                 for feature in self.features:  # roles, subscriptions, ...
                     feature.forget(session, msg.ref)
-            else:
+            elif keep:
                 storage.save(session, msg.ref.key, turn.state, now, self.config.ttl)
             replies = [_fit(r) for r in turn.replies]
             if msg.update_id is not None:
@@ -239,6 +274,9 @@ class Conversation:
             return
         if msg.payload == "resume":
             self._resume(turn)
+            return
+        if msg.payload == "unsafe":
+            turn.replies.append(unsafe_reply(self._nation(turn.state)))
             return
         if msg.location is not None:
             loc = msg.location
@@ -282,7 +320,7 @@ class Conversation:
         turn.say(t("help"))
 
     def _cmd_crisis(self, turn: Turn, _arg: str) -> None:
-        turn.replies.append(self.crisis_reply())
+        turn.replies.append(crisis_reply(None, self._nation(turn.state)))
 
     def _cmd_privacy(self, turn: Turn, _arg: str) -> None:
         c = self.config
@@ -325,9 +363,10 @@ class Conversation:
 
     # -- understanding free text --------------------------------------------------
 
-    def _understood(self, turn: Turn) -> bool:
+    def _understood(self, turn: Turn, req: Request | None = None) -> bool:
         """Act on words that say what and/or where; False if they said neither."""
-        req = understand_request(turn.text, self.gazetteer)
+        if req is None:
+            req = understand_request(turn.text, self.gazetteer)
         online = req.place is None and ONLINE_WORDS.search(turn.text) is not None
         if not req.needs and req.place is None and not online:
             return False

@@ -1,4 +1,7 @@
-"""Phrase sets that specify the crisis check (bot/crisis.py).
+"""Phrase sets that specify the crisis check (bot/crisis/), written by us.
+
+They are also part of the word model's training material (scripts/train_crisis_model.py),
+so they cannot measure it: tests/crisis_heldout does that.
 
 REFERENCE.md: support bots were publicly criticised for missing disclosures of abuse
 and self-harm, so crisis handling is tested with a phrase set that includes indirect
@@ -8,11 +11,18 @@ wording. Every miss or false alarm seen in real use belongs here first.
   person, and danger mixed into ordinary recovery talk.
 - ORDINARY_MESSAGES: must not be caught. Everyday recovery messages, many of them
   close-looking idioms ("this craving is killing me").
-- AMBIGUOUS_CAUGHT: could be read either way; we choose to catch them, because a
-  false alarm only shows helplines kindly while a miss can cost a life.
+- AMBIGUOUS_CAUGHT: could be read either way; each still gets crisis contacts: as an
+  alarm, or, when the words are about the past, a loss or a topic, as the gentle
+  signpost before the answer (bot/crisis/reply.py), because a miss can cost a life.
 """
 
 DANGER_PHRASES: list[str] = [
+    # a child at risk, and harm to others (issue 12's examples)
+    "the kids are home alone and I've been on it for 3 days",
+    "my sister is passed out drunk and her baby is crying in the cot",
+    "I'm going to kill him",
+    "gonna stab the dealer who ripped me off",
+    "I'm scared I'll hurt my baby",
     # suicide: direct
     "I want to die",
     "I want to kill myself",
@@ -172,6 +182,8 @@ DANGER_PHRASES: list[str] = [
 # Ordinary recovery messages. The idioms at the top look close to danger wording.
 ORDINARY_MESSAGES: list[str] = [
     # close-looking idioms
+    "my mum will kill me if I'm late",  # the idiom, not a threat (said, threatened: abuse)
+    "suicide prevention training at work",  # a topic
     "this craving is killing me",
     "I'm dying for a drink",
     "killing it at work this week",
@@ -314,7 +326,7 @@ ORDINARY_MESSAGES: list[str] = [
     "I don't feel safe going to meetings on my own at night, is there an online one?",
 ]
 
-# Genuinely ambiguous: we catch these on purpose (see module docstring).
+# Genuinely ambiguous: each gets contacts, as an alarm or a signpost (module docstring).
 AMBIGUOUS_CAUGHT: list[str] = [
     "I'm not suicidal, I just need a meeting",  # a denial still names the danger
     "I overdosed two years ago and nearly died",  # past tense, but cannot tell
@@ -324,10 +336,8 @@ AMBIGUOUS_CAUGHT: list[str] = [
     "I can't do this anymore, I need help with my drinking",
     "the hangover made me want to die",
     "I'm killing myself with drink",
-    "my mum will kill me if I'm late",  # same words as a real threat
     "I want it to stop",
     "my dad died by suicide and that's why I drink",
-    # accepted false alarms: any mention of suicide, or of spiking, shows helplines
-    "suicide prevention training at work",
+    # any mention of spiking shows helplines (as a signpost)
     "I've been spiked before at a club, years ago",
 ]

@@ -602,7 +602,7 @@ async def test_button_payloads_are_short_and_carry_no_health_words(chat: Chat) -
     await chat.tap("Report a problem")
     await chat.tap("Something else")
     await chat.say("I'm feeling suicidal")
-    await chat.tap("Find support")
+    await chat.tap("I'm safe, carry on")
     await chat.say("/forget")
     payloads = chat.all_payloads()
     assert {"n0", "n4", "n*", "c0", "d0", "more", "report", "r4", "fy", "fn"} <= payloads

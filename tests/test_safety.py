@@ -29,12 +29,15 @@ from directory.geography import Gazetteer
 from directory.search import DirectorySearch
 
 CRISIS_NUMBERS = ["999", "116 123", "85258", "111"]  # in this order, 999 first
+SAFE, UNSAFE = "I'm safe, carry on", "I need help now"
 DANGER = ["I don't want to be here anymore", "took too many pills", "I can't go on"]
+# the numbers each of those gets, in order: an overdose gets 999, Samaritans and NHS 111
+NUMBERS = {"took too many pills": ["999", "116 123", "111"]}
 DB_DOWN = "something went wrong on my side"
 ASK_NEEDS = "What would you like support with?"
 ASK_PLACE = "Where are you?"
 
-# How to reach each step, and what "Find support" shows after a crisis reply there.
+# How to reach each step, and what "I'm safe, carry on" shows after a crisis reply there.
 REACH: dict[str, tuple[list[str], list[str]]] = {
     "new": ([], ["I'm Recovery Connector", ASK_NEEDS]),
     "needs": (["/start"], [ASK_NEEDS]),
@@ -63,14 +66,14 @@ def expect_where_it_was(chat: Chat, step: str) -> None:
         assert part in chat.text or part in chat.buttons, (part, chat.text, chat.buttons)
 
 
-def assert_crisis_first(replies: list[Reply]) -> None:
+def assert_crisis_first(replies: list[Reply], numbers: list[str] = CRISIS_NUMBERS) -> None:
     first = replies[0]
     assert first.crisis, first.text
-    positions = [first.text.find(n) for n in CRISIS_NUMBERS]
+    positions = [first.text.find(n) for n in numbers]
     assert all(p >= 0 for p in positions), first.text
-    assert positions == sorted(positions), "999 first, then Samaritans, Shout, NHS 111"
-    assert "You deserve help right now" in first.text  # a kind line
-    assert [b.label for b in first.all_buttons()] == ["Find support"]  # then carry on
+    assert positions == sorted(positions), f"in the order {numbers}, 999 first"
+    assert "Are you safe right now?" in first.text  # a kind question
+    assert [b.label for b in first.all_buttons()] == [SAFE, UNSAFE]  # then carry on
 
 
 # -- crisis first, at every step ----------------------------------------------------------
@@ -81,11 +84,12 @@ async def test_danger_mid_flow_gets_crisis_contacts_and_keeps_the_state(
         chat: Chat, step: str) -> None:
     await reach(chat, step)
     stored = chat.stored_json()
-    await chat.say(DANGER[list(REACH).index(step) % len(DANGER)])
-    assert_crisis_first(chat.replies)
+    words = DANGER[list(REACH).index(step) % len(DANGER)]
+    await chat.say(words)
+    assert_crisis_first(chat.replies, NUMBERS.get(words, CRISIS_NUMBERS))
     assert len(chat.replies) == 1  # nothing else competes with it
     assert chat.stored_json() == stored  # nothing lost, nothing written
-    await chat.tap("Find support")
+    await chat.tap(SAFE)
     expect_where_it_was(chat, step)
 
 
@@ -94,30 +98,116 @@ async def test_crisis_command_at_every_step(chat: Chat, step: str) -> None:
     await reach(chat, step)
     await chat.say("/crisis")
     assert_crisis_first(chat.replies)
-    await chat.tap("Find support")
+    assert len(chat.replies) == 1
+    await chat.tap(SAFE)
     expect_where_it_was(chat, step)
 
 
 async def test_after_the_crisis_reply_the_person_carries_on_where_they_were(chat: Chat) -> None:
     await reach(chat, "results")
     await chat.say("took too many pills")
-    await chat.tap("Find support")
+    await chat.tap(SAFE)
     await chat.tap("More results")  # the search they had is still there
     chat.expect("near Leeds", "\n6. ")
 
 
 @pytest.mark.parametrize("words", [
     "/start I want to kill myself",
-    "I'm in Leeds and I want to end it all",
     "drinking too much and I took too many pills",
     "TOOK TOO MANY PILLS",
     "i dont want to be here any more",
 ])
-async def test_danger_beats_commands_places_and_needs(chat: Chat, words: str) -> None:
+async def test_danger_comes_before_commands_and_needs(chat: Chat, words: str) -> None:
     await chat.say("/start")
+    stored = chat.stored_json()
     await chat.say(words)
+    assert_crisis_first(chat.replies, ["999", "116 123"])
+    assert len(chat.replies) == 1  # no search was asked for: nothing else
+    assert chat.stored_json() == stored
+
+
+# -- a crisis reply never swallows the request (issue 12) -----------------------------------
+
+
+async def test_bereaved_by_suicide_gets_a_signpost_then_bristol_results(chat: Chat) -> None:
+    await chat.say("support for people bereaved by suicide in Bristol")
+    signpost = chat.replies[0]
+    assert signpost.crisis and "116 123" in signpost.text
+    assert "999" not in signpost.text and not signpost.buttons  # no alarm, no question
+    assert chat.replies[1].text.startswith("Here's what I found near Bristol")
+    assert "Bristol" in chat.replies[1].text.split("\n")[1]
+
+
+async def test_pills_at_hand_and_a_meeting_in_bristol(chat: Chat) -> None:
+    await chat.say("I've got the pills here, looking for an AA meeting in Bristol")
     assert_crisis_first(chat.replies)
-    chat.expect_not("near Leeds")
+    assert len(chat.replies) == 2
+    # the results it asked for: what someone asking only for them gets
+    other = chat.someone_else("asks-only")
+    await other.say("looking for an AA meeting in Bristol")
+    assert chat.replies[1].text == other.replies[0].text
+    assert chat.replies[1].text.startswith("Here's what I found near Bristol")
+    await chat.tap(SAFE)  # carries on with those results
+    assert chat.replies[0].text == other.replies[0].text
+
+
+async def test_danger_in_leeds_gets_contacts_then_leeds(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("I'm in Leeds and I want to end it all")
+    assert_crisis_first(chat.replies)
+    assert "near Leeds" in chat.replies[1].text
+
+
+async def test_i_need_help_now(chat: Chat) -> None:
+    await chat.say("I can't go on")
+    await chat.tap(UNSAFE)
+    urgent = chat.replies[0]
+    assert urgent.crisis and urgent.text.startswith("Please call 999 now")
+    assert "116 123" in urgent.text and "85258" in urgent.text
+
+
+@pytest.mark.parametrize(("words", "lines", "not_lines"), [
+    # domestic abuse: the nation's line, from the place in the message
+    ("my husband hit me again, I'm in Cardiff", ["Live Fear Free: call 0808 80 10 800"],
+     ["0808 2000 247", "0800 027 1234", "(Wales)"]),
+    ("my husband hit me again, I'm in Leeds", ["National Domestic Abuse Helpline"],
+     ["0808 80 10 800"]),
+    ("my husband hit me again, I'm in Glasgow", ["0800 027 1234", "Breathing Space"][:1],
+     ["0808 2000 247"]),
+    # no place: every nation's line, labelled
+    ("my husband hit me again", ["Live Fear Free (Wales)", "(Northern Ireland)",
+                                 "(England)", "(Scotland)"], []),
+    # a child at risk
+    ("the kids are home alone and I've been on it for 3 days",
+     ["If a child is in danger right now, call 999", "NSPCC", "Childline"], []),
+    # harm to others
+    ("I'm going to kill him", ["step away", "Respect Phoneline", "0808 802 4040"],
+     ["Childline"]),
+    # an overdose: 999 first and first aid
+    ("my daughter drank bleach", ["call 999 now", "recovery position", "naloxone"], []),
+    # a fit in withdrawal
+    ("she's confused and fitting", ["medical emergency", "don't hold them down"], []),
+    # Welsh: the Welsh-language line too
+    ("dw i eisiau marw", ["Samaritans Welsh Language Line", "0808 164 0123"], []),
+])
+async def test_contacts_fit_the_danger_and_the_nation(
+        chat: Chat, words: str, lines: list[str], not_lines: list[str]) -> None:
+    await chat.say(words)
+    first = chat.replies[0]
+    assert first.crisis and first.text.index("999") < first.text.index("116 123")
+    for line in lines:
+        assert line in first.text, (line, first.text)
+    for line in not_lines:
+        assert line not in first.text, (line, first.text)
+
+
+async def test_a_place_from_earlier_chooses_the_nation(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.tap("Alcohol")
+    await chat.say("Swansea")
+    await chat.say("he's locked me in and taken my phone")
+    assert "Live Fear Free: call 0808 80 10 800" in chat.replies[0].text
+    assert "0808 2000 247" not in chat.replies[0].text
 
 
 async def test_danger_at_the_very_end_of_a_huge_message(chat: Chat) -> None:
@@ -165,6 +255,40 @@ async def test_database_down_still_answers_danger_with_crisis_help(down: Chat) -
     await down.say("I don't want to be here anymore")
     assert_crisis_first(down.replies)
     assert DB_DOWN not in down.text
+
+
+async def test_database_down_abuse_still_gets_its_lines(down: Chat) -> None:
+    await down.say("my ex is outside the house with a knife, I'm in Leeds")
+    assert_crisis_first(down.replies, ["999", "116 123"])
+    assert "National Domestic Abuse Helpline (England)" in down.text  # no place kept: all
+
+
+async def test_a_hung_database_never_holds_back_crisis_contacts(
+        demo_sessions, clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    """The turn of a danger message waits for the database at most crisis_wait_seconds:
+    then the contacts go out alone, and the late turn keeps nothing."""
+    import threading
+    import time
+
+    from bot.conversation import Config
+
+    gate = threading.Event()
+
+    def hung():  # type: ignore[no-untyped-def]
+        gate.wait(10)  # a database that takes a connection and does not answer, a while
+        return demo_sessions()
+
+    chat = Chat(demo_sessions, clock)
+    chat.conversation = Conversation(hung, Gazetteer.default(), DirectorySearch(),
+                                     Config(crisis_wait_seconds=0.3), clock=clock)
+    started = time.monotonic()
+    await chat.say("I want to die, any meetings in Leeds?")
+    assert time.monotonic() - started < 2
+    assert_crisis_first(chat.replies)
+    assert len(chat.replies) == 1
+    gate.set()  # the database answers after all: the abandoned turn is rolled back
+    await asyncio.sleep(1)
+    assert chat.stored_json() is None
 
 
 # -- nothing anyone types goes into the logs ------------------------------------------------

@@ -80,8 +80,8 @@ async def test_crisis_words_in_the_terminal(demo_sessions: sessionmaker) -> None
     out = await run_terminal(demo_sessions, ["/start", "i cant go on", "1"])
     rest = after(out, "You deserve help right now")
     assert rest.index("999") < rest.index("116 123") < rest.index("85258")
-    assert "[1] Find support" in rest
-    assert "What would you like support with?" in after(rest, "[1] Find support")
+    assert "Are you safe right now?\n  [1] I'm safe, carry on   [2] I need help now" in rest
+    assert "What would you like support with?" in after(rest, "[2] I need help now")
 
 
 async def test_interactive_mode_greets_and_prompts(demo_sessions: sessionmaker) -> None:

@@ -1,0 +1,104 @@
+"""A small word model for danger that no rule names.
+
+Rules name shapes of wording; people find new ones ("been looking at train times but not
+to go anywhere", "gave the dog to my sister"). This model reads the words of the whole
+message (single words and pairs, in the normalised form the rules read) and scores each
+category of danger against "ordinary". Its weights were fitted by
+`scripts/train_crisis_model.py` (scikit-learn logistic regression, run offline) on
+messages written by five people who had not read our rules (tests/crisis_dev and
+tests/crisis_train), never on the held-out set; the weights ship as `model.npz` (numpy,
+already a dependency), so the bot needs no machine-learning library, and scoring is a
+look-up per word and one small sum.
+
+The model only adds: a message is a crisis when a rule matches or when the model is
+confident (its "ordinary" probability below `threshold`, chosen by cross-validation
+across writers in the training script). `model.npz` records the hash of the files it was
+fitted on; tests/test_crisis.py fails when they change and the model was not refitted.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+# Words that stand for a kind of thing: the model sees the kind as well as the word,
+# so "took a load of zopiclone" teaches it about every drug.
+_KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        "pills pils tablets tablet meds medication medicine paracetamol painkillers codeine "
+        "cocodamol diazepam vallies valium benzos xanax pregabalin pregabs gabapentin "
+        "gabbies methadone heroin gear smack insulin antidepressants sertraline citalopram "
+        "fluoxetine mirtazapine amitriptyline fentanyl oxy tramadol morphine ketamine ket "
+        "coke cocaine crack mdma pingers ecstasy spice zopiclone quetiapine lithium "
+        "nitazenes opioids opiates tabledi dabledi nhabledi".split(), "<drug>"),
+    **dict.fromkeys(
+        "vodka wine whisky gin rum cider beer lager cans booze brandy fodca".split(), "<booze>"),
+    **dict.fromkeys(
+        "kids kid children child baby babies toddler son daughter newborn grandson "
+        "granddaughter niece nephew weans bairns plant blant babi".split(), "<child>"),
+    **dict.fromkeys(
+        "husband wife partner boyfriend girlfriend bf gf ex fella stepdad dealer "
+        "ngwr nghariad".split(), "<partner>"),
+    **dict.fromkeys(
+        "bridge cliff cliffs railway tracks roof ledge motorway rope bont pont".split(),
+        "<place>"),
+}
+
+
+def features(norm: str) -> list[str]:
+    """The model's features of a normalised message: words, kinds, and pairs of each."""
+    words = norm.split()
+    kinds = [_KINDS.get(w) or ("<num>" if w.isdigit() else w) for w in words]
+    out = list(words)
+    out += [k for k, w in zip(kinds, words, strict=True) if k != w]
+    out += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    out += [f"{ka} {kb}" for ka, kb, wa, wb in zip(kinds, kinds[1:], words, words[1:],
+                                                   strict=False) if ka != wa or kb != wb]
+    return out
+
+
+class _Model:
+    """The fitted weights: a row per feature, a column per class."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path, allow_pickle=False) as data:
+            self.classes: list[str] = [str(c) for c in data["classes"]]
+            self.weights = data["weights"]
+            self.intercept = data["intercept"]
+            self.threshold = float(data["threshold"])
+            self.trained_on = str(data["trained_on"])
+            self.rows = {str(f): i for i, f in enumerate(data["features"])}
+        self.ordinary = self.classes.index("ordinary")
+
+    def scores(self, norm: str) -> np.ndarray:
+        rows = self.rows
+        idx = [i for i in map(rows.get, set(features(norm))) if i is not None]
+        totals = self.intercept + self.weights[idx].sum(axis=0)
+        e = np.exp(totals - totals.max())
+        return e / e.sum()
+
+
+MODEL_PATH = Path(__file__).with_name("model.npz")
+MIN_WORDS = 3
+
+
+@cache
+def load() -> _Model | None:
+    """The shipped model, read once; None if it is missing (the rules still work)."""
+    return _Model(MODEL_PATH) if MODEL_PATH.exists() else None
+
+
+def category(norm: str) -> str | None:
+    """The category the model is confident of, or None."""
+    model = load()
+    # A word or two ("coke", "pills") is an answer to a question, not a disclosure: the
+    # rules read those; the model needs a few words of context.
+    if model is None or len(norm.split()) < MIN_WORDS:
+        return None
+    p = model.scores(norm)
+    if p[model.ordinary] >= model.threshold:
+        return None
+    p[model.ordinary] = -1.0
+    return model.classes[int(p.argmax())]
