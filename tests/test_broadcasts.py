@@ -173,17 +173,26 @@ async def test_preview_is_exact_and_too_long_for_discord_is_refused(chat: Chat, 
 
 
 async def test_a_broadcast_may_speak_of_suicide_prevention(chat: Chat, admin: Chat) -> None:
-    """Danger words in a broadcast's text still bring the crisis contacts first (the admin
-    may be the one in danger), and then the draft goes on to its preview."""
+    """A topic is not an alarm: the draft goes straight to its preview, and elsewhere
+    the same words get the usual answer."""
     text = "Our suicide prevention walk is on Saturday, 10:00 at the Hub."
     await write(admin, text)
-    assert admin.replies[0].crisis
-    assert any(r.text == compose(text) for r in admin.replies[1:])
+    assert not any(r.crisis for r in admin.replies)
+    assert any(r.text == compose(text) for r in admin.replies)
     admin.expect("exactly what people will get")
-    # Anywhere else the same words get the crisis contacts and nothing more.
     await chat.say("/start")
     await chat.say(text)
-    assert [r.crisis for r in chat.replies] == [True]
+    assert not any(r.crisis for r in chat.replies)
+
+
+async def test_danger_while_writing_a_broadcast_gets_contacts_then_the_draft(
+        admin: Chat) -> None:
+    """Words that signal danger now, typed at a drafting step, bring the crisis
+    contacts first (the admin may be the one in danger); then the draft goes on."""
+    text = "Honestly I can't go on any more. Meeting moved to Friday."
+    await write(admin, text)
+    assert admin.replies[0].crisis and "Are you safe right now?" in admin.replies[0].text
+    assert any(r.text == compose(text) for r in admin.replies[1:])
 
 
 async def test_targeting_counts_match_rows(chat: Chat, admin: Chat) -> None:

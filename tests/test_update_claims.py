@@ -117,16 +117,19 @@ async def test_no_journal_without_a_claim(chat: Chat) -> None:
         assert session.scalars(select(storage.ProcessedUpdate)).all() == []
 
 
-async def test_a_crisis_message_is_never_held_back_by_the_journal(chat: Chat) -> None:
-    """Danger words are answered before any database work, claim or not; a retry of
-    such an update repeats the crisis contacts rather than risk them being lost."""
+async def test_a_crisis_reply_is_journaled_like_any_other(chat: Chat) -> None:
+    """A danger message's turn (the contacts, then any search it asked for) is journaled
+    with its state, so a retry of the update repeats the crisis contacts first rather
+    than lose them or run the search again."""
     with chat.sessions() as session:
         storage.begin_update(session, chat.ref.platform, "502", NOW, LEASE)
         session.commit()
-    await chat.send(Incoming(chat.ref, text="I want to end my life", update_id="502"))
-    assert chat.crisis
+    await chat.send(Incoming(chat.ref, text="I want to end my life, any meetings in Leeds?",
+                             update_id="502"))
+    assert chat.replies[0].crisis and "near Leeds" in chat.replies[1].text
     with chat.sessions() as session:
-        assert _row(session, "502").replies is None
+        journal = _row(session, "502").replies
+    assert [Reply.from_json(r) for r in journal] == chat.replies
 
 
 def test_replies_survive_the_journal_unchanged() -> None:
