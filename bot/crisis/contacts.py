@@ -145,8 +145,8 @@ def crisis_contacts(categories: tuple[str, ...] = (), nation: str | None = None,
     for category in categories:  # the lines for this kind of danger, then general ones
         keys += [c.key for c in CRISIS_CONTACTS
                  if category in c.categories and c.key not in _GENERAL]
-    if welsh:
-        keys.append("samaritans_welsh")
+    if welsh:  # someone writing in Welsh: the lines that answer in Welsh come next
+        keys += ["samaritans_welsh", "call_wales"]
     general = [k for k in _GENERAL if not categories or
                set(_BY_KEY[k].categories) & set(categories) or not _BY_KEY[k].categories]
     keys += general

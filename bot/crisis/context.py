@@ -162,7 +162,18 @@ _IDIOMS = (
     r"\b(?:can|could|should|how do|how to|when do) (?:you |i |we |u |)(?:give|use|administer) "
     r"(?:naloxone|narcan|nyxoid)\b",
     r"\b(?:nharo|daro) gan (?:syniad|y syniad|feddwl)\b",
-    r"\bffit o yr (?:gigls|chwerthin)\b",
+    r"\b(?:ffit|fit|trawiad|drawiad) (?:o |o yr )?(?:gigls|chwerthin|giggles|laughing)\b",
+    r"\b(?:ges i|cael|gael|bron cael|bron) (?:ffit|fit|trawiad|drawiad) (?:pan|wrth)\b",
+    r"\b(?:overdosed|overdosing|od|overdose|gorddosio|orddosio|gorddos|orddos) (?:on|ar|o) "
+    r"(?:chocolate|siocled|sugar|cake|netflix|caffeine|coffee|coffi|sweets|easter eggs|"
+    r"crisps|christmas|love|tv|telly)\b",
+    r"\b(?:curo|guro|nghuro|beat|beats|battered|batters|hammered) (?:fi|mi|me|us) <W>{0,2}?"
+    r"(?:bob tro|every time|at (?:pool|darts|chess|cards|fifa|football|snooker|tennis)|"
+    r"mewn|yn y gem|ar (?:fifa|pool|darts))\b",
+    r"\b(?:got|get|getting|been) (?:battered|hammered|beaten|thrashed|destroyed) <W>{0,4}?"
+    r"(?:at|in) (?:pool|darts|chess|cards|fifa|football|snooker|tennis|the quiz|the game)\b",
+    r"\bgoodbye (?:letter|note|message) to (?:booze|drink|drinking|alcohol|drugs|gambling|the "
+    r"(?:bottle|drink|booze|gear)|my (?:addiction|old life|drinking))\b",
     r"\b(?:efo|gyda) clustog\b",
     r"\bhitio fi (?:yn )?galed\b",
     r"\b(?:fydda i|fyddai|bydda i) (?:ddim|im|dim) (?:yma|o gwmpas) <W>{0,2}?(?:dydd|nos "

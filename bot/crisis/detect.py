@@ -1,11 +1,13 @@
 """The crisis check itself: every rule, every category, the context, and the model.
 
-A message is read sentence by sentence (bot/crisis/normalise.py). Every category's
-rules are searched (English and Welsh together), and a category counts when one of its
-rules matches in a sentence that is not distanced (bot/crisis/context.py: "years ago",
-"prevention walk"). A small word model (bot/crisis/model.py) then reads the whole message
-for danger that no rule names; it adds a category only when it is confident. The result
-carries every category seen, most urgent first, so the reply can fit all of them.
+A message is read clause by clause (bot/crisis/normalise.py). Every category's rules are
+searched (English and Welsh together), and a category counts when one of its rules
+matches in a clause that is not set aside (bot/crisis/context.py: "years ago",
+"prevention walk", "my mum will kill me if I'm late"). When no rule matches, a small word
+model (bot/crisis/model.py) reads the clauses not set aside for danger that no rule
+names, and adds a category only when it is confident. The result carries every category
+seen, most urgent first, so the reply can fit all of them; `read` also says which
+categories were only mentioned (in clauses set aside), for a gentle signpost.
 """
 
 from __future__ import annotations
@@ -52,9 +54,9 @@ def _compile(src: str) -> re.Pattern[str]:
 # Speed: searching ~400 patterns in turn costs milliseconds on a short message. Each
 # pattern therefore gets "needles", strings of which every match must contain at least
 # one, read off the parsed pattern at import; a pattern runs only when one of its
-# needles is in the text (a plain substring test). The needles are a necessary condition
-# derived from the regex itself, so they never change a result (tests/test_crisis.py
-# checks this); when in doubt a pattern gets None and always runs.
+# needles is in the text. The needles are a necessary condition derived from the regex
+# itself, so they never change a result (tests/test_crisis.py checks this); when in
+# doubt a pattern gets None and always runs.
 try:  # private modules of the stdlib: without them every pattern simply runs
     from re import _constants as _sre
     from re import _parser as _sre_parse
