@@ -1,10 +1,11 @@
 """Crisis check speed: every message pays for it, so it must stay cheap.
 
-Prints the time of `detect_crisis` per message on typical messages (the held-out and
-training sets: what people write to the bot), p50 and p95, against the same check with
-the substring prefilter ("needles") switched off, run in the same process as the
-baseline; then the time for messages of growing length (it should grow linearly) and
-for 5,000,000 characters (cut to the scan limit).
+Prints the time of `detect_crisis` per message (the fastest of five calls) on what
+people write to the bot (the held-out and training sets), p50 and p95: ordinary messages
+of up to 15 words (the typical message), danger messages of up to 15 words, and all,
+against the same check with the needle prefilter switched off (every rule runs), run in
+the same process as the baseline; then the time for messages of growing length (it
+should grow linearly) and for 5,000,000 characters (cut to the scan limit).
 
     python benchmarks/crisis.py
 
@@ -13,6 +14,7 @@ Target (issue 12): p95 <= 0.2 ms for a typical message, linear in length.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import sys
 import time
@@ -24,39 +26,54 @@ sys.path.insert(0, str(ROOT))
 from bot.crisis import detect_crisis  # noqa: E402
 
 
-def typical_messages() -> list[str]:
+def typical_messages(kind: str = "") -> list[str]:
+    """Messages from the sets: `kind` "danger" or "ordinary", or both."""
     texts = []
-    for f in sorted((ROOT / "tests").glob("crisis_*/**/*_*.t*")):
+    for f in sorted((ROOT / "tests").glob(f"crisis_*/**/*_{kind}*.t*")):
         for line in f.read_text("utf-8").splitlines():
             texts.append(line.split("\t")[-1])
     return [t for t in texts if t.strip()]
 
 
-def per_call_ms(fn, texts: list[str], rounds: int = 3) -> list[float]:  # type: ignore[no-untyped-def]
+def per_call_ms(fn, texts: list[str], rounds: int = 5) -> list[float]:  # type: ignore[no-untyped-def]
+    """Each text's time: the fastest of `rounds` calls (the usual way to take out this
+    machine's noise), with the garbage collector paused while timing."""
     out = []
-    for text in texts:
-        t0 = time.perf_counter()
-        for _ in range(rounds):
-            fn(text)
-        out.append((time.perf_counter() - t0) / rounds * 1000)
+    gc.disable()
+    try:
+        for text in texts:
+            best = float("inf")
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                fn(text)
+                best = min(best, time.perf_counter() - t0)
+            out.append(best * 1000)
+    finally:
+        gc.enable()
     return out
 
 
 def main() -> None:
     texts = typical_messages()
     detect_crisis("warm up")
-    ours = per_call_ms(detect_crisis, texts)
-    base = per_call_ms(lambda s: detect_crisis(s, use_needles=False), texts[::10], rounds=1)
     q = statistics.quantiles
-    p50, p95 = q(ours, n=100)[49], q(ours, n=100)[94]
-    b50, b95 = q(base, n=100)[49], q(base, n=100)[94]
     words = statistics.median(len(t.split()) for t in texts)
-    print(f"typical messages ({len(texts)}, median {words:.0f} words): p50 {p50:.3f} ms, "
-          f"p95 {p95:.3f} ms; without the prefilter p50 {b50:.3f} ms, p95 {b95:.3f} ms "
-          f"(p95 ratio {b95 / p95:.1f}x)")
+    print(f"{len(texts)} messages from the held-out and training sets (median {words:.0f} "
+          f"words), per message:")
+    for kind in ("ordinary", "danger"):
+        short = [t for t in typical_messages(kind) if len(t.split()) <= 15]
+        times = per_call_ms(detect_crisis, short)
+        print(f"  {kind}, up to 15 words ({len(short)}): p50 {q(times, n=100)[49]:.3f} ms, "
+              f"p95 {q(times, n=100)[94]:.3f} ms")
+    ours = per_call_ms(detect_crisis, texts)
+    base = per_call_ms(lambda s: detect_crisis(s, use_needles=False), texts[::10], rounds=2)
+    print(f"  all: p50 {q(ours, n=100)[49]:.3f} ms, p95 {q(ours, n=100)[94]:.3f} ms; "
+          f"without the prefilter (every rule runs) p50 {q(base, n=100)[49]:.3f} ms, "
+          f"p95 {q(base, n=100)[94]:.3f} ms "
+          f"(p95 ratio {q(base, n=100)[94] / q(ours, n=100)[94]:.1f}x)")
     unit = "I'm three weeks sober and struggling with cravings, any meetings near Leeds? "
     for n in (1, 4, 16, 64):
-        t = statistics.median(per_call_ms(detect_crisis, [unit * n], rounds=5) * 1)
+        t = statistics.median(per_call_ms(detect_crisis, [unit * n] * 5, rounds=3))
         print(f"{len(unit * n):>6} chars: {t:.2f} ms ({t / n:.3f} ms per {len(unit)} chars)")
     t = per_call_ms(detect_crisis, ["a" * 5_000_000 + " I want to die"], rounds=1)[0]
     print(f"5,000,000 chars (read as its first and last 50,000): {t:.1f} ms")

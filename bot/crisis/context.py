@@ -20,6 +20,7 @@ compiled, like the rules. Welsh markers sit beside the English ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Hashable
 
 from bot.crisis.normalise import squash_pattern
 
@@ -184,47 +185,62 @@ _IDIOMS = (
 _W = r"(?:[a-z0-9]+ )"
 
 
-def _compile(parts: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(squash_pattern(p.replace("<W>", _W)) for p in parts))
+# Each marker compiled on its own, keyed (kind, place): detect.py indexes their needles
+# with the rules', so a message is searched only for the markers it can hold.
+_KINDS = {"past": _PAST, "topic": _TOPIC, "now": _NOW, "strong": _STRONG, "idiom": _IDIOMS,
+          # brings a whole sentence back to now, whichever clause it is in
+          "again": (r"\b(?:again|last night|tonight|right now|this week|relapsed|eto|heno|"
+                    r"neithiwr)\b",)}
+PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {
+    (kind, i): re.compile(squash_pattern(src.replace("<W>", _W)))
+    for kind, sources in _KINDS.items() for i, src in enumerate(sources)
+}
 
 
-_PAST_RX = _compile(_PAST)
-_TOPIC_RX = _compile(_TOPIC)
-_DISTANCE_RX = _compile(_PAST + _TOPIC)
-_NOW_RX = _compile(_NOW)
-_STRONG_RX = _compile(_STRONG)
-_IDIOM_RX = _compile(_IDIOMS)
-# Brings a whole sentence back to now, whichever clause it is in.
-_AGAIN_RX = _compile((r"\b(?:again|last night|tonight|right now|this week|relapsed|eto|"
-                      r"heno|neithiwr)\b",))
+def _starts(kind: str, text: str, active: Collection[Hashable]) -> list[int]:
+    return [m.start() for key in active if key[0] == kind  # type: ignore[index]
+            for m in PATTERNS[key].finditer(text)]  # type: ignore[index]
 
 
-def has_distance(text: str) -> bool:
-    """Whether the normalised text has any word of distance at all (a quick test)."""
-    return _DISTANCE_RX.search(text) is not None
+class Sentence:
+    """Where a normalised sentence says what: each kind of marker is searched once for
+    the whole sentence (only the markers `active`: those whose needles the message
+    holds), then judged clause by clause (clauses are spans of the sentence)."""
+
+    __slots__ = ("again", "now", "past", "strong", "topic")
+
+    def __init__(self, sentence: str, active: Collection[Hashable]) -> None:
+        self.past = _starts("past", sentence, active)
+        self.topic = _starts("topic", sentence, active)
+        if self.past or self.topic:  # otherwise nothing in it is distanced: skip the rest
+            self.now = _starts("now", sentence, active)
+            self.strong = _starts("strong", sentence, active)
+            self.again = bool(_starts("again", sentence, active))
+
+    def distanced(self, start: int, end: int) -> bool:
+        """Whether danger words in the clause [start, end) of this sentence are about the
+        past, a loss or a topic:
+        - the clause is about a topic ("awareness talk tonight") with nothing in it
+          plainly about the writer now ("again", "I want to kill myself");
+        - or about the past ("I took an overdose in 2016, today I'm 7 years clean") with
+          nothing in it about now, and its sentence does not bring it back ("I used to
+          cut, and last night I did it again");
+        - or its whole sentence is about the past or a topic, with nothing about now."""
+        if not (self.past or self.topic):
+            return False
+
+        def within(starts: list[int]) -> bool:
+            return any(start <= x < end for x in starts)
+
+        if within(self.topic) and not within(self.strong):
+            return True
+        about_then = (within(self.past) or within(self.topic)) and not within(self.now)
+        return (about_then and not self.again) or not self.now
 
 
-def _about_then(text: str) -> bool:
-    return _DISTANCE_RX.search(text) is not None and _NOW_RX.search(text) is None
-
-
-def distanced(clause: str, sentence: str) -> bool:
-    """Whether danger words in this normalised clause are about the past, a loss or a
-    topic:
-    - the clause is about a topic ("awareness talk tonight") with nothing in it plainly
-      about the writer now ("again", "I want to kill myself");
-    - or about the past ("I took an overdose in 2016, today I'm 7 years clean") with
-      nothing in it about now, and its sentence does not bring it back ("I used to cut,
-      and last night I did it again");
-    - or its whole sentence is about the past or a topic, with nothing about now."""
-    if _TOPIC_RX.search(clause) is not None and _STRONG_RX.search(clause) is None:
-        return True
-    return (_about_then(clause) and _AGAIN_RX.search(sentence) is None) or \
-        _about_then(sentence)
-
-
-def idiom(text: str, match: re.Match[str]) -> bool:
+def idiom(text: str, match: re.Match[str], active: Collection[Hashable]) -> bool:
     """Whether a rule's match lies inside an everyday saying in the normalised text."""
     return any(m.start() < match.end() and match.start() < m.end()
-               for m in _IDIOM_RX.finditer(text, max(0, match.start() - 40),
-                                           match.end() + 80))
+               for key in active if key[0] == "idiom"  # type: ignore[index]
+               for m in PATTERNS[key].finditer(  # type: ignore[index]
+                   text, max(0, match.start() - 40), match.end() + 80))

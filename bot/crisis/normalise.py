@@ -62,10 +62,13 @@ _CONFUSABLES = str.maketrans(
 _OD_PAST = re.compile(r"\bo\.?d\.? ?' ?e?d\b")
 _OD_ING = re.compile(r"\bo\.?d\.? ?'? ?ing\b")
 _OD_DOTTED = re.compile(r"\bo\.d\.?(?![a-z])")
+_OD_HINT = re.compile(r"\bo\.?d")
 # Digits and symbols standing for letters inside a word ("k1ll", "d!e", "$uicide"):
 # only between two letters (or "$" starting a word), so "took 10 pills" keeps its
 # number.
 _LEET = re.compile(r"(?<=[a-z])[0134578@$!|](?=[a-z])|(?<![a-z0-9])\$(?=[a-z])")
+_LEET_CHARS = frozenset("0134578@$!|")
+_DOT_CHARS = frozenset(".-_*'")
 _LEET_MAP = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
              "@": "a", "$": "s", "!": "i", "|": "l"}  # fmt: skip
 # Spelt-out letters: "k.i.l.l", "d-i-e" (3+ letters with punctuation) or "k i l l"
@@ -250,7 +253,7 @@ def normalise(text: str) -> str:
         text = _INVISIBLE.sub("", text)
         text = _COMBINING.sub("", text)
         text = text.casefold().translate(_CONFUSABLES)
-    if "od" in text or "o.d" in text:
+    if _OD_HINT.search(text):
         text = _OD_PAST.sub(" overdosed ", text)
         text = _OD_ING.sub(" overdosing ", text)
         text = _OD_DOTTED.sub("od", text)
@@ -259,8 +262,11 @@ def normalise(text: str) -> str:
         # "i yr", "mae yn"; English has no word ending in these
         text = _WELSH_CLITIC.sub(lambda m: " yr" if m.group(1) == "r" else " yn", text)
         text = text.replace("'", "")
-    text = _LEET.sub(lambda m: _LEET_MAP[m.group(0)], text)
-    text = _DOTTED_LETTERS.sub(lambda m: re.sub(r"[^a-z]", "", m.group(0)), text)
+    # (each step only when its characters are there: most messages have none)
+    if not _LEET_CHARS.isdisjoint(text):
+        text = _LEET.sub(lambda m: _LEET_MAP[m.group(0)], text)
+    if not _DOT_CHARS.isdisjoint(text):
+        text = _DOTTED_LETTERS.sub(lambda m: re.sub(r"[^a-z]", "", m.group(0)), text)
     text = _NON_WORD.sub(" ", text)
     text = _SPACED_LETTERS.sub(_join_spaced, text)
     return _canon_words(squash(text))
