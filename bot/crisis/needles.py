@@ -33,7 +33,10 @@ _COMMON = frozenset(
 
 
 def _selectivity(needle: str) -> int:
-    return 0 if needle.strip() in _COMMON else len(needle)
+    word = needle.strip()
+    if not word:
+        return -1  # a space is in every message
+    return 0 if word in _COMMON else len(needle)
 
 
 def _better(a: Needles, b: Needles) -> Needles:

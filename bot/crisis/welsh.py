@@ -171,8 +171,9 @@ RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"nghi|nghath|stwff|eiddo|mhopeth) <W>{0,2}?(?:i ffwrdd|i ffwrdd|i bawb)\b",
         r"\b(?:trefnu|sortio|sorto|neud|gwneud) (?:fy |y )?(?:ewyllys|angladd)\b",
         r"\b(?:dw i|dwi|rwy|wi|ydw i|yn sefyll|sefyll|eistedd|yn eistedd|ista) (?:yn )?"
-        r"(?:sefyll |eistedd |ista |)(?:ar|wrth|ar ben|ar ymyl|ger) (?:y |yr )(?:bont|clogwyn|"
-        r"dibyn|to|lein|rheilffordd|reilffordd|trac|cledrau|platfform)\b",
+        r"(?:sefyll |eistedd |ista |)(?:ar|wrth|ar ben|ar ymyl|ger) (?:y bont|y clogwyn|"
+        r"y dibyn|y to|y lein|y rheilffordd|yr rheilffordd|y reilffordd|y trac|y cledrau|"
+        r"y platfform)\b",
         r"\bo flaen (?:y |yr )?(?:tren|car|lori|bws)\b",
         r"\b(?:neidio|neidia) (?:o|oddi ar|off) (?:y |yr )?<W>?(?:bont|pont|clogwyn|glogwyn|"
         r"to|dibyn|adeilad)\b",
