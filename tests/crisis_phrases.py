@@ -181,6 +181,33 @@ DANGER_PHRASES: list[str] = [
 
 # Ordinary recovery messages. The idioms at the top look close to danger wording.
 ORDINARY_MESSAGES: list[str] = [
+    # short everyday messages with words that also come up in danger
+    "the baby is crying, can I bring her to the meeting?",
+    "i cut my hair short for the summer",
+    "it's time to go to the meeting",
+    "pick a day for the family group and I'll come",
+    "I'm on the bridge club committee at the community centre",
+    "my kids are at their dad's this weekend",
+    "after tonight I'll be 30 days sober",
+    "can't stop thinking about a drink but I'm not going to have one",
+    "my daughter has a cold so I'm staying in",
+    "the kids are asleep, is there an online meeting now?",
+    "my toddler keeps me up all night, I'm exhausted",
+    "I'm tired of the cravings but I'm getting through",
+    "my partner drinks too much and we argue a lot",
+    "he relapsed and I'm so angry with him",
+    "I took my tablets this morning like the doctor said",
+    "I've got a prescription for diazepam from my GP",
+    "my dad is in hospital with his liver, he's stable",
+    "my chest is tight from the cold weather",
+    "I'm scared of going to my first meeting on my own",
+    "my brother owes money for weed and I'm worried about him",
+    "I hate myself for drinking last night",
+    "feeling rubbish today but I'll go to a meeting",
+    "I'm done with coke for good",
+    "saying goodbye to the booze this January",
+    "my ex won't let me see the kids and it's breaking my heart",
+    "im 22 and new to this",
     # close-looking idioms
     "my mum will kill me if I'm late",  # the idiom, not a threat (said, threatened: abuse)
     "suicide prevention training at work",  # a topic

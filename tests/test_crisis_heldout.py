@@ -19,7 +19,7 @@ from bot.crisis import detect_crisis
 SET = Path(__file__).with_name("crisis_heldout")
 
 # language -> (least recall, most false alarms), as fractions
-FLOORS = {"en": (0.96, 0.035), "cy": (0.95, 0.03)}
+FLOORS = {"en": (0.97, 0.035), "cy": (0.95, 0.03)}
 
 
 def load(lang: str) -> tuple[list[tuple[str, str]], list[str]]:

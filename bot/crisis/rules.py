@@ -153,7 +153,9 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\b(?:shaking|jerking|twitching) and fitting\b",
             r"\b(?:the dts|dts|delirium tremens|withdrawal seizures?|withdrawal fits?)\b",
             r"\bchest (?:pain|pains|is (?:tight|hurting|really tight|really hurting|"
-            r"killing me|crushing|on fire)|hurts|feels (?:tight|heavy|crushed)|tightness)\b",
+            r"killing me|crushing|on fire)|hurts|feels (?:tight|heavy|crushed)|tightness)\b"
+            r"(?! (?:from|because of|with|in) (?:the )?(?:cold|weather|cold weather|gym|running|"
+            r"cough|a cold|flu)\b)",
             r"\bpains? in (?:my|his|her|their) chest\b",
             r"\bcrushing pain\b",
             # a heart attack, not "you nearly gave me a heart attack"
@@ -631,7 +633,8 @@ SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "child_at_risk",
         (
             r"\b<CHILD> <W>{0,4}?(?:home alone|(?:on|by) (?:their|his|her) own|by (?:themselves|"
-            r"himself|herself)|alone (?:since|all|in|at|overnight|for)|unsupervised|left "
+            r"himself|herself)|alone (?:since|all (?:night|day|weekend)|overnight|for (?:hours|"
+            r"days|the night|the weekend))|unsupervised|left "
             r"alone|hasnt been fed|havent been fed|not been fed|havent eaten|hasnt eaten|"
             r"hungry|no food|hiding|terrified|scared of (?:me|him|her|them|their dad|their "
             r"mum|his dad|her dad|his mum|her mum))\b",
@@ -797,8 +800,9 @@ SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"(?:note|letters?)\b(?= *$| (?:and|but|again|tonight|its|im)\b)",
             r"\b(?:left|leaving) a note\b",
             r"\bnote saying (?:sorry|goodbye|bye|she|he|i|they|love)\b",
-            r"\b(?:said|saying|say) (?:my |our |all my |)(?:goodbyes?|bye to everyone|goodbye "
-            r"to (?:everyone|my|the))\b",
+            r"\b(?:said|saying|say) (?:my |our |all my |)(?:goodbyes?|bye)\b(?! (?:to|for) (?:the |"
+            r"my |a |that |this )?(?:booze|drink|drinking|bottle|drugs|gear|old|habit|habits|"
+            r"gambling|pub|fags|cigs|coke|weed|betting|year|summer|holiday|house|flat|job)\b)",
             r"\bgoodbye (?:text|message|post|video|note|letter|call)\b",
             r"\b(?:gave|given|giving|give) (?:away (?:all |most of |)(?:my|the)|(?:all|most) of "
             r"my|all my) <W>{0,2}?(?:stuff|things|belongings|possessions|clothes|money|savings|"
@@ -816,8 +820,6 @@ SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bwont (?:need|be needing) (?:it|them|this|that|a group|a meeting|any|a "
             r"place|help) <W>{0,2}?(?:after tonight|after today|much longer|anymore|soon|"
             r"where im going)\b",
-            r"\b(?:after|past|beyond) tonight\b(?! (?:s|is|meeting|s meeting|i will|ill be "
-            r"(?:sober|fine|ok)))",
             r"\b(?:cant|dont|cannot) see (?:me|myself) (?:making it|being here|lasting|getting "
             r"through|alive|still here|around)\b",
             r"\b(?:not|wont|never|dont think ill|dont think im) (?:make|making) it (?:to|through|"
@@ -827,7 +829,6 @@ SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\b(?:tonight|today|this) is (?:the|my) (?:night|day|last)\b",
             r"\bone way (?:trip|ticket|journey)\b",
             r"\b(?:finally|going to) be at peace\b",
-            r"\bits time\b(?= *$| (?:now|to go|for me to go)\b)",
             r"\b(?:sorry for|sorry about) (?:being a burden|everything)\b <W>{0,4}?(?:love you|"
             r"goodbye|bye|x)",
             r"\bbeing a burden\b",
@@ -837,7 +838,9 @@ SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\b(?:stood|standing|sat|sitting|been|im|am|here|out) (?:on|at|by|near|over|under|"
             r"in) (?:the |a |this )?<W>{0,3}?(?:bridge|cliff|cliffs|edge|railway|rail line|"
             r"railway line|train line|train tracks|tracks|level crossing|platform edge|roof|"
-            r"ledge|top floor|top of (?:the|a) (?:multi storey|car park|building|tower))\b",
+            r"ledge|top floor|top of (?:the|a) (?:multi storey|car park|building|tower))\b"
+            r"(?! (?:club|street|road|st|pub|inn|hotel|cafe|centre|center|school|house|table|"
+            r"game|tournament|players?|night|team|quiz)\b)",
             r"\b(?:bridge|bridges|cliff|cliffs|railway line|train line|tracks|multi storey|roof|"
             r"building) <W>{0,8}?(?:fences?|jump|looking over|over the edge|high enough|how "
             r"high|one way|no barrier|no fence|railings|couldnt do it|make myself|go home)\b",
@@ -884,7 +887,9 @@ SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bgo through with it\b",
             r"\b(?:plan|planning|planned|worked out|working out) how (?:im|i|to) (?:going to )?"
             r"do it\b",
-            r"\b(?:pick|picked|choose|chose|chosen|set) (?:a|the) (?:day|date)\b",
+            r"\b(?:pick|picked|choose|chose|chosen|set) (?:a|the) (?:day|date)\b(?! (?:for|to|of) "
+            r"<W>{0,3}?(?:meeting|group|wedding|party|trip|holiday|"
+            r"appointment|interview|visit|coffee|catch up|move|court|hearing|start)\b)",
             r"\b(?:next time|this time) i (?:will|wont (?:fail|bottle|stop))\b",
             r"\b(?:couldnt|didnt) (?:do it|go through with it|jump)\b <W>{0,4}?(?:next time|"
             r"tonight|again|yet)",
@@ -911,7 +916,7 @@ SHAPES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "self_harm",
         (
             r"\bsh\b(?= (?:again|urges?|relapse|tonight|today|scars?|cuts?|wounds?|is|was|"
-            r"last night|this week)\b| *$)",
+            r"last night|this week)\b)",
             r"\b(?:urges? (?:to|for)|relapsed (?:on|with|into)|clean from|free from|did|done|"
             r"doing|back to|stop|stopped|started|again with|with|from|about|the) sh\b",
             r"\burges? (?:to|for) (?:cut|harm|hurt myself|burn|sh|self harm|bleed)\b",
