@@ -1,7 +1,10 @@
 """The conversation: a small explicit state machine (diagram: conversation.mmd).
 
 Every message goes through `Conversation.handle`:
-1. the crisis check, on the raw text, before anything else and with no database;
+1. the crisis check, on the raw text, before anything else and with no database; danger
+   gets the contacts that fit it first (bot/crisis/reply.py), then only a message that
+   asks for a search (a place, or online) goes on, and a turn that waits too long for
+   the database is dropped so the contacts go out alone (docs/crisis-check.md);
 2. global commands (/start, /help, /crisis, /privacy, /forget, /cancel);
 3. a shared location, or words that already say what and where ("I'm in Leeds and
    drinking too much"), which go straight to results from any step;
