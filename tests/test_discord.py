@@ -225,6 +225,19 @@ async def test_crisis_words_answered_first_in_dms(h: Harness) -> None:
     assert "116 123" in first.content and "999" in first.content
 
 
+async def test_danger_and_a_search_contacts_first_then_results(h: Harness) -> None:
+    """Issue 12 on the real client: the contacts that fit first, with "Are you safe right
+    now?" buttons; then the results that were asked for, in the same turn."""
+    sam = h.fake.user("sam")
+    first, *rest = await h.dm(sam, "I've got the pills here, any AA meetings in Leeds?",
+                              min_new=2)
+    assert first.content.index("999") < first.content.index("116 123")
+    assert set(first.custom_ids()) == {"rc:resume", "rc:unsafe"}
+    assert any("near Leeds" in s.content for s in rest)
+    urgent, *_ = await h.press(sam, first, "rc:unsafe", min_new=1)
+    assert urgent.content.startswith("Please call 999 now")
+
+
 async def test_server_messages_are_never_read(h: Harness) -> None:
     jo = h.fake.user("jo")
     since = h.mark()

@@ -216,6 +216,28 @@ async def test_deep_link_and_pacing(tg: FakeTelegram, sessions: sessionmaker,
         assert crisis.at - second.at < 0.3
 
 
+async def test_danger_and_a_search_contacts_first_then_results(
+        tg: FakeTelegram, sessions: sessionmaker, conversation: Conversation) -> None:
+    """Issue 12 on the real client: the contacts that fit come first, as a message of their
+    own with "Are you safe right now?" buttons; then the results that were asked for."""
+    async with running(make_adapter(tg, sessions), conversation):
+        await tg.send_text("he's hitting me again, any meetings for women in Cardiff?")
+        await tg.wait_for(lambda: any("near Cardiff" in t for t in tg.texts()))
+        first, *rest = tg.texts()
+        assert first.index("999") < first.index("116 123")
+        assert "Live Fear Free: call 0808 80 10 800" in first  # Cardiff: Wales's line
+        assert "0808 2000 247" not in first
+        assert any("near Cardiff" in t for t in rest)
+        contacts = next(m for m in tg.messages() if m.get("text") == first)
+        labels = [b["text"] for row in markup(contacts)["inline_keyboard"] for b in row]
+        assert labels == ["I'm safe, carry on", "I need help now"]
+        before = len(tg.messages())
+        query = await tg.press("I need help now")
+        await tg.wait_for(lambda: query in tg.callback_answers)
+        await tg.wait_sent(before + 1)
+        assert tg.texts()[-1].startswith("Please call 999 now")
+
+
 # -- groups --------------------------------------------------------------------------------
 
 
