@@ -26,10 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def load(set_dir: Path) -> dict[str, tuple[list[tuple[str, str]], list[str]]]:
     """language -> (danger (category, text) pairs, ordinary texts)."""
     out: dict[str, tuple[list[tuple[str, str]], list[str]]] = {}
-    for danger_file in sorted(set_dir.glob("*_danger.tsv")):
-        lang = danger_file.name.split("_", 1)[0]
+    langs = sorted({f.name.split("_", 1)[0] for f in set_dir.glob("*_*.t*")})
+    for lang in langs:
+        danger_file = set_dir / f"{lang}_danger.tsv"
         danger = []
-        for line in danger_file.read_text(encoding="utf-8").splitlines():
+        lines = danger_file.read_text(encoding="utf-8").splitlines() \
+            if danger_file.exists() else []
+        for line in lines:
             if line.strip():
                 category, _, text = line.partition("\t")
                 danger.append((category.strip(), text.strip()))
