@@ -168,8 +168,6 @@ _FUZZY_TARGETS = tuple(
 _FUZZY_KEEP = frozenset(
     squash(w) for w in "overdo overdoes overdone overdoing oversee leisure seizer".split()
 )
-_FUZZY_FIRST = frozenset(t[0] for t in _FUZZY_TARGETS)
-_FUZZY_LENGTHS = range(min(map(len, _FUZZY_TARGETS)) - 1, max(map(len, _FUZZY_TARGETS)) + 2)
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -187,27 +185,33 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
 
 
-def _fix_typo(word: str) -> str:
-    if word in _FUZZY_KEEP or word in _FUZZY_TARGETS:
-        return word
+def _typo_table() -> dict[str, str]:
+    """Every token one edit away from a fuzzy target (same first letter), to the first
+    such target: built once, so reading a word is one dictionary look-up."""
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    table: dict[str, str] = {}
     for target in _FUZZY_TARGETS:
-        if word[0] == target[0] and _one_edit_apart(word, target):
-            return target
-    return word
+        n = len(target)
+        variants = {target[:i] + target[i + 1:] for i in range(n)}
+        variants |= {target[:i] + c + target[i:] for i in range(n + 1) for c in letters}
+        variants |= {target[:i] + c + target[i + 1:] for i in range(n) for c in letters}
+        variants |= {target[:i] + target[i + 1] + target[i] + target[i + 2:]
+                     for i in range(n - 1)}
+        for v in variants:
+            if v and v[0] == target[0] and v not in table and _one_edit_apart(v, target):
+                table[v] = target
+    for word in (*_FUZZY_KEEP, *_FUZZY_TARGETS):
+        table.pop(word, None)
+    return table
 
 
-def _canon_word(word: str) -> str:
-    """One squashed token spelt out ("wanna" -> "want to") or typo-fixed."""
-    mapped = _WORDS_MAP.get(word)
-    if mapped is not None:
-        return mapped
-    if word[0] in _FUZZY_FIRST and len(word) in _FUZZY_LENGTHS:
-        return _fix_typo(word)
-    return word
+# One look-up per word: spelt out ("wanna" -> "want to") first, else a typo fixed.
+_CANON: dict[str, str] = {**_typo_table(), **_WORDS_MAP}
 
 
 def _canon_words(text: str) -> str:
-    words = [_canon_word(w) for w in text.split()]
+    canon = _CANON
+    words = [canon.get(w, w) for w in text.split()]
     # A lone "2" before a word is "to"/"too" ("want 2 die", "took 2 many").
     if "2" in words:
         for i in range(len(words) - 1):
