@@ -29,7 +29,8 @@ Choices worth knowing (see ../shared/REFERENCE.md, Telegram):
   again. The one message in flight at the moment of death may go twice: the Bot API has
   no idempotency key, and a repeat is better than a loss here.
 - Groups: only commands and messages that mention the bot are answered, and only with
-  an offer to continue in a private chat (/crisis and /help are answered in the group).
+  an offer to continue in a private chat (/crisis and /help are answered in the group,
+  and danger words addressed to the bot get the crisis contacts that fit them there).
   Nobody's needs are discussed in a group.
 - Logs never hold message text or Telegram ids: only `ConversationRef.log_id`.
 """
@@ -87,7 +88,7 @@ from adapters.bookkeeping import Bookkeeper
 from bot import access, storage
 from bot.catalogue import t
 from bot.crisis import detect_crisis
-from bot.crisis.reply import fallback_replies
+from bot.crisis.reply import crisis_reply, fallback_replies
 from bot.types import Button, ConversationRef, Handler, Incoming, Location, PlaceCard, Reply
 
 log = logging.getLogger(__name__)
@@ -678,9 +679,10 @@ class TelegramAdapter:
                      thread_id=thread)
         if command in GROUP_SAFE_COMMANDS:
             self._turn(update, turn, Incoming(ref, text=f"/{command}"))
-        elif command is None and detect_crisis(text) is not None:
-            # Danger words addressed to the bot: crisis contacts, in the group, at once.
-            self._turn(update, turn, Incoming(ref, text="/crisis"))
+        elif command is None and (signal := detect_crisis(text)) is not None:
+            # Danger words addressed to the bot: the contacts that fit them, in the group,
+            # at once, built from the text alone (no conversation is kept for a group).
+            self._turn(update, turn, None, [crisis_reply(signal)])
         else:
             self._turn(update, turn, None)
 
@@ -713,17 +715,20 @@ class TelegramAdapter:
                 return True
         return False
 
-    def _turn(self, update: Update, turn: _Turn, msg: Incoming | None) -> None:
+    def _turn(self, update: Update, turn: _Turn, msg: Incoming | None,
+              preset: list[Reply] | None = None) -> None:
         """Start handling one message of one chat, as a task: PTB hands us updates in
         order and one at a time, and each turn takes its chat's lock before its first
         await, so turns stay in order within a chat and run side by side across chats
         (a slow, paced chat never holds up anyone else, nor does a flood from one chat).
-        `msg` None: a group message that only gets the offer to continue privately."""
-        task = self._spawn(self._run_turn(update.update_id, turn, msg), self._turns)
+        `msg` None: a group message that gets `preset` (crisis contacts) or else only the
+        offer to continue privately."""
+        task = self._spawn(self._run_turn(update.update_id, turn, msg, preset), self._turns)
         self._update_tasks[update.update_id] = task
         task.add_done_callback(lambda _t, uid=update.update_id: self._update_tasks.pop(uid, None))
 
-    async def _run_turn(self, update_id: int, turn: _Turn, msg: Incoming | None) -> str:
+    async def _run_turn(self, update_id: int, turn: _Turn, msg: Incoming | None,
+                        preset: list[Reply] | None = None) -> str:
         """Answer one update; returns its claim: "first" (answered here), "done" (a
         repeat, ignored) or "busy" (another process is answering it now)."""
         async with self._locks.hold(turn.chat_id):
@@ -741,7 +746,7 @@ class TelegramAdapter:
                          extra={"conv": turn.ref.log_id})
                 replies = [Reply.from_json(r) for r in claim.replies]
             elif msg is None:
-                replies = [Reply(t("tg_group_private"))]
+                replies = preset or [Reply(t("tg_group_private"))]
             else:
                 assert self._handler is not None
                 if claim.owner:

@@ -283,10 +283,15 @@ async def test_group_never_discusses_needs(tg: FakeTelegram, sessions: sessionma
         sent = await tg.wait_sent(4, gid)
         assert "/crisis" in sent[3]["text"]
 
-        # A crisis said to the bot in the group gets the crisis contacts at once.
-        await tg.send_text("@RecoveryTestBot I want to kill myself", chat=group)
+        # A crisis said to the bot in the group gets the contacts that fit it at once
+        # (every nation's line, labelled: a group keeps no place).
+        await tg.send_text("@RecoveryTestBot he's hitting me again", chat=group)
         sent = await tg.wait_sent(5, gid)
         assert "Samaritans" in sent[4]["text"]
+        assert "Live Fear Free (Wales)" in sent[4]["text"]
+        assert "(England)" in sent[4]["text"]
+        assert all("callback_data" not in b for row in markup(sent[4]).get(
+            "inline_keyboard", []) for b in row)
 
         # A tap on an old button in a group is answered with a nudge, nothing sent.
         await tg.inject({"callback_query": {
