@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from crisis_sets import read_set  # noqa: E402
 
 from bot.crisis import detect_crisis  # noqa: E402
 
@@ -29,10 +31,13 @@ from bot.crisis import detect_crisis  # noqa: E402
 def typical_messages(kind: str = "") -> list[str]:
     """Messages from the sets: `kind` "danger" or "ordinary", or both."""
     texts = []
-    for f in sorted((ROOT / "tests").glob(f"crisis_*/**/*_{kind}*.t*")):
-        for line in f.read_text("utf-8").splitlines():
-            texts.append(line.split("\t")[-1])
-    return [t for t in texts if t.strip()]
+    for folder in sorted({f.parent for f in (ROOT / "tests").glob("crisis_*/**/*_*.t*")}):
+        for danger, ordinary in read_set(folder).values():
+            if kind in ("", "danger"):
+                texts += [text for _, text in danger]
+            if kind in ("", "ordinary"):
+                texts += ordinary
+    return texts
 
 
 def per_call_ms(fn, texts: list[str], rounds: int = 5) -> list[float]:  # type: ignore[no-untyped-def]

@@ -16,37 +16,19 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from crisis_sets import read_set  # noqa: E402
 
 from bot.crisis import detect_crisis  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def load(set_dir: Path) -> dict[str, tuple[list[tuple[str, str]], list[str]]]:
-    """language -> (danger (category, text) pairs, ordinary texts)."""
-    out: dict[str, tuple[list[tuple[str, str]], list[str]]] = {}
-    langs = sorted({f.name.split("_", 1)[0] for f in set_dir.glob("*_*.t*")})
-    for lang in langs:
-        danger_file = set_dir / f"{lang}_danger.tsv"
-        danger = []
-        lines = danger_file.read_text(encoding="utf-8").splitlines() \
-            if danger_file.exists() else []
-        for line in lines:
-            if line.strip():
-                category, _, text = line.partition("\t")
-                danger.append((category.strip(), text.strip()))
-        ordinary_file = set_dir / f"{lang}_ordinary.txt"
-        ordinary = [x.strip() for x in ordinary_file.read_text(encoding="utf-8").splitlines()
-                    if x.strip()] if ordinary_file.exists() else []
-        out[lang] = (danger, ordinary)
-    return out
 
 
 def categories_of(text: str) -> tuple[str, ...] | None:
     signal = detect_crisis(text)
     if signal is None:
         return None
+    # (older checkouts' signals had one `category`: this measured the check "before")
     return tuple(getattr(signal, "categories", None) or (signal.category,))
 
 
@@ -56,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="list misses and false alarms")
     args = ap.parse_args(argv)
     for set_dir in args.sets:
-        for lang, (danger, ordinary) in load(set_dir).items():
+        for lang, (danger, ordinary) in read_set(set_dir).items():
             per_cat: Counter[str] = Counter()
             caught_cat: Counter[str] = Counter()
             agree = 0

@@ -22,9 +22,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import numpy as np  # noqa: E402
+from crisis_sets import read_set  # noqa: E402
 
 from bot.crisis import detect  # noqa: E402
 from bot.crisis.model import features  # noqa: E402
@@ -44,10 +45,12 @@ def training_dirs() -> list[Path]:
             PHRASES]
 
 
-def load(d: Path) -> list[tuple[str, str]]:
-    """(label, text) pairs: label "ordinary" or a category."""
+def load(d: Path, lang: str | None = None) -> list[tuple[str, str]]:
+    """(label, text) pairs, label "ordinary" or a category: every danger message, then
+    every ordinary one; of one language if `lang` is given."""
     if d == PHRASES:
-        sys.path.insert(0, str(PHRASES.parent))
+        if lang not in (None, "en"):
+            return []
         import crisis_phrases as own  # a test module, read only here
 
         danger = []
@@ -56,15 +59,9 @@ def load(d: Path) -> list[tuple[str, str]]:
             if found:
                 danger.append((found[0], text))
         return danger + [("ordinary", text) for text in own.ORDINARY_MESSAGES]
-    out = []
-    for f in sorted(d.glob("*_danger.tsv")):
-        for line in f.read_text("utf-8").splitlines():
-            if line.strip():
-                cat, _, text = line.partition("\t")
-                out.append((cat.strip(), text.strip()))
-    for f in sorted(d.glob("*_ordinary.txt")):
-        out += [("ordinary", x.strip()) for x in f.read_text("utf-8").splitlines() if x.strip()]
-    return out
+    sets = {k: v for k, v in read_set(d).items() if lang in (None, k)}
+    return [pair for danger, _ in sets.values() for pair in danger] + \
+        [("ordinary", text) for _, ordinary in sets.values() for text in ordinary]
 
 
 def digest(dirs: list[Path]) -> str:
@@ -106,12 +103,11 @@ def rules_hit(text: str) -> bool:
 def cross_validate() -> None:
     dirs = training_dirs()
     for held in dirs:
-        train = [r for d in dirs if d != held for r in load(d)]
+        vec, clf = fit([r for d in dirs if d != held for r in load(d)])
         for lang in ("en", "cy"):
-            test = [r for r in load(held) if (r[1], lang) and _lang_of(held, r) == lang]
+            test = load(held, lang)
             if not test:
                 continue
-            vec, clf = fit(train)
             po = p_ordinary(vec, clf, test)
             rule = [rules_hit(t) for _, t in test]
             danger = [label != "ordinary" for label, _ in test]
@@ -122,14 +118,6 @@ def cross_validate() -> None:
                 both = [a or b for a, b in zip(m, rule, strict=True)]
                 line += f" | t={t} model {_rate(m, danger)} both {_rate(both, danger)}"
             print(line)
-
-
-def _lang_of(d: Path, row: tuple[str, str]) -> str:
-    # rows come from en_* and cy_* files; tell them apart by which file holds the text
-    for f in (d.glob("cy_*") if d.is_dir() else ()):
-        if row[1] in f.read_text("utf-8"):
-            return "cy"
-    return "en"
 
 
 def _rate(pred: list[bool], danger: list[bool]) -> str:

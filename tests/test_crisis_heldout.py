@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from crisis_sets import read_set
 
 from bot.crisis import detect_crisis
 
@@ -23,11 +24,7 @@ FLOORS = {"en": (0.97, 0.035), "cy": (0.95, 0.03)}
 
 
 def load(lang: str) -> tuple[list[tuple[str, str]], list[str]]:
-    danger = [tuple(line.split("\t", 1)) for line in
-              (SET / f"{lang}_danger.tsv").read_text("utf-8").splitlines() if line.strip()]
-    ordinary = [line for line in (SET / f"{lang}_ordinary.txt").read_text("utf-8").splitlines()
-                if line.strip()]
-    return danger, ordinary  # type: ignore[return-value]
+    return read_set(SET)[lang]
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

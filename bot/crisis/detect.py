@@ -84,13 +84,14 @@ class _Text:
         self.spans: list[tuple[int, int, int]] = []
         sentences: dict[int, list[str]] = {}
         at = 0
+        within: dict[int, int] = {}  # where the next clause starts in its sentence
         for n, c in parts:
             self.starts.append(at)
             at += len(c) + 1
-            done = sentences.setdefault(n, [])
-            offset = sum(len(x) + 1 for x in done)
+            offset = within.get(n, 0)
             self.spans.append((n, offset, offset + len(c)))
-            done.append(c)
+            within[n] = offset + len(c) + 1
+            sentences.setdefault(n, []).append(c)
         self._marks = {n: context.Sentence(" ".join(cs), self.active)
                        for n, cs in sentences.items()}
         self._distanced: dict[int, bool] = {}

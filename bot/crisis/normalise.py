@@ -170,21 +170,6 @@ _FUZZY_KEEP = frozenset(
 )
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """True when a and b differ by one insert, delete, substitution or swap."""
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1 or a == b:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        if a[i + 1 :] == b[i + 1 :]:
-            return True
-        return a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-    return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
-
-
 def _typo_table() -> dict[str, str]:
     """Every token one edit away from a fuzzy target (same first letter), to the first
     such target: built once, so reading a word is one dictionary look-up."""
@@ -197,8 +182,8 @@ def _typo_table() -> dict[str, str]:
         variants |= {target[:i] + c + target[i + 1:] for i in range(n) for c in letters}
         variants |= {target[:i] + target[i + 1] + target[i] + target[i + 2:]
                      for i in range(n - 1)}
-        for v in variants:
-            if v and v[0] == target[0] and v not in table and _one_edit_apart(v, target):
+        for v in variants:  # all one edit away by construction, but for the target itself
+            if v and v != target and v[0] == target[0] and v not in table:
                 table[v] = target
     for word in (*_FUZZY_KEEP, *_FUZZY_TARGETS):
         table.pop(word, None)
