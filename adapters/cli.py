@@ -9,21 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
 from adapters.settings import Settings, settings_problem
-from adapters.wiring import App, build_app
-from bot.types import Adapter, Handler
-from directory.finder import ListingView, load_views, understand_request
-from directory.geography import GeoResult
-from directory.models import Listing, Organisation, Revision
 
+# Each command imports what it uses (issue 13, fast start): `safety check` and --help
+# need no database, `directory search` no conversation, nothing here a chat platform.
 if TYPE_CHECKING:
     from adapters.operations import Operations
+    from adapters.wiring import App
+    from bot.types import Adapter, Responder
+    from directory.finder import ListingView
+    from directory.geography import GeoResult
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Recovery Connector: find local recovery support in the UK.")
@@ -36,6 +36,14 @@ app.add_typer(safety_app, name="safety")
 
 FORMATS_IN = ("auto", "csv", "meeting-guide", "oruk")
 FORMATS_OUT = ("csv", "meeting-guide", "oruk")
+
+
+def build_app(settings: Settings | None = None, **options: Any) -> App:
+    """adapters.wiring.build_app (same arguments), imported only by the commands that
+    use the database."""
+    from adapters.wiring import build_app as build
+
+    return build(settings, **options)
 
 
 def _app() -> App:
@@ -93,12 +101,21 @@ def chat(user: Annotated[str, typer.Option(help="Who you are in this chat.")] = 
     import logging
 
     from adapters.terminal import TerminalAdapter
-    from adapters.wiring import build_conversation
+    from adapters.wiring import build_conversation, keep_database_ready
 
     # Logs go to stderr and never hold what people write; keep the chat itself clean.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    a = _app()
-    asyncio.run(TerminalAdapter(user=user).start(build_conversation(a).handle))
+    # A database that is down or unreadable does not stop the chat: crisis contacts
+    # need none, and searching resumes when it is back.
+    a = build_app(Settings(), database_may_be_down=True)
+
+    async def talk() -> None:
+        keeper = asyncio.create_task(keep_database_ready(a))
+        try:
+            await TerminalAdapter(user=user).start(build_conversation(a))
+        finally:
+            keeper.cancel()
+    asyncio.run(talk())
 
 
 @dataclass
@@ -171,7 +188,7 @@ def run(
     from adapters.wiring import build_conversation
 
     names, settings = _platforms(platforms)
-    a = build_app(settings)
+    a = build_app(settings, database_may_be_down=True)
     opts = RunOptions(webhook_url=webhook_url, listen=listen, secret_token=secret_token)
     adapters = [PLATFORMS[name](a, opts) for name in names]
     try:
@@ -180,8 +197,8 @@ def run(
         _fail(str(exc))
         raise
     try:
-        asyncio.run(ops.serve(adapters, build_conversation(a, names).handle,
-                              lambda handler: _serve(adapters, handler,
+        asyncio.run(ops.serve(adapters, build_conversation(a, names),
+                              lambda responder: _serve(adapters, responder,
                                                      dict(zip(names, adapters, strict=True)),
                                                      a, ops)))
     except RuntimeError as exc:  # an adapter could not start (bad token, no network)
@@ -210,8 +227,9 @@ def deliver(
     lease: Annotated[float, typer.Option(
         help="Seconds after which rows held by a dead worker are taken again.")] = 60.0,
     rate: Annotated[float | None, typer.Option(
-        help="Messages a second for this worker (default: the platform's limit; divide "
-        "it between workers running at once).")] = None,
+        help="Messages a second for the bot token in all (default: the platform's, 25): "
+        "on PostgreSQL every `run` and `deliver` process with the token shares this budget, "
+        "so give them all the same; on SQLite it is this worker's.")] = None,
     health_listen: Annotated[str | None, typer.Option(
         "--health-listen", envvar="HEALTH_LISTEN", help="Serve /healthz, /readyz and "
         "/metrics on HOST:PORT (off unless given).", show_default=False)] = None,
@@ -253,7 +271,31 @@ def _configure_logging(level: str, fmt: str = "text") -> None:
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.getLogger().level))
 
 
-async def _serve(adapters: list[Adapter], handler: Handler,
+# A stop (SIGTERM, Ctrl-C) finishes the turns in hand; past this many seconds the
+# process exits anyway: a hung database leaves worker threads blocked in reads that no
+# timeout of ours can end (Kubernetes' default grace period is 30 s, systemd's 90 s;
+# turns give up on the database after Config.turn_wait_seconds, 8 s).
+STOP_DEADLINE = 9.5
+
+
+def _exit_by(seconds: float) -> None:
+    """Exit the process `seconds` from now if it has not exited by itself (a daemon
+    timer: it keeps nothing alive)."""
+    import os
+    import threading
+
+    def force() -> None:
+        sys.stderr.write(f"stopping took over {seconds:g} s (database calls still "
+                         f"hanging): exiting now\n")
+        sys.stderr.flush()
+        os._exit(0)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
+
+
+async def _serve(adapters: list[Adapter], responder: Responder,
                  by_name: dict[str, Adapter] | None = None, a: App | None = None,
                  ops: Operations | None = None) -> None:
     """Run every adapter until Ctrl-C / SIGTERM or until one of them stops. Beside them
@@ -266,10 +308,20 @@ async def _serve(adapters: list[Adapter], handler: Handler,
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stopping() -> None:
+        stop.set()
+        _exit_by(STOP_DEADLINE)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(ad.start(handler)) for ad in adapters]
+            loop.add_signal_handler(sig, stopping)
+    tasks = [asyncio.create_task(ad.start(responder)) for ad in adapters]
+    keeper = None
+    if a is not None and not a.database_ready:
+        from adapters.wiring import keep_database_ready
+
+        keeper = asyncio.create_task(keep_database_ready(a))
     worker = None
     if by_name and a is not None:
         from adapters.senders import delivery_worker
@@ -286,6 +338,8 @@ async def _serve(adapters: list[Adapter], handler: Handler,
     for ad in adapters:
         await ad.stop()
     waiter.cancel()
+    if keeper is not None:
+        keeper.cancel()
     for result in await asyncio.gather(*tasks, return_exceptions=True):
         if isinstance(result, Exception):
             raise result
@@ -329,6 +383,7 @@ def search_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Search the directory: `recovery-bot directory search "alcohol support near Leeds"`."""
+    from directory.finder import load_views, understand_request
     from directory.search import Query
 
     a = _app()
@@ -369,6 +424,10 @@ def _line(n: int, v: ListingView) -> str:
 @directory_app.command("stats")
 def stats() -> None:
     """How many organisations and listings the directory holds."""
+    from sqlalchemy import func, select
+
+    from directory.models import Listing, Organisation, Revision
+
     a = _app()
     with a.sessions() as session:
         orgs = session.scalar(select(func.count()).select_from(Organisation))
@@ -491,14 +550,14 @@ def admin_revoke(
 @jobs_app.command("remind-stale")
 def jobs_remind_stale() -> None:
     """Queue reminders to volunteers about listings not checked for STALE_AFTER_DAYS."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime
 
+    from adapters.wiring import stale_after
     from bot.volunteering import remind_stale
 
     a = build_app(Settings(load_demo=False))
     with a.sessions() as session:
-        count = remind_stale(session, datetime.now(UTC),
-                             timedelta(days=a.settings.stale_after_days))
+        count = remind_stale(session, datetime.now(UTC), stale_after(a.settings))
         session.commit()
     typer.echo(f"Reminders queued for {count} listings.")
 
@@ -532,6 +591,13 @@ def db_upgrade() -> None:
 
 
 def main() -> None:
+    import gc
+
+    # Start-up makes a few hundred thousand long-lived objects (modules, SQLAlchemy's
+    # mappers, the gazetteer): at the default threshold of 700 allocations the cyclic
+    # collector ran ~300 times over them, a sixth of the time to a first answer. Every
+    # 10,000 still collects a running bot's garbage promptly.
+    gc.set_threshold(10_000, 10, 10)
     app()
 
 

@@ -47,11 +47,9 @@ login then connect, with our set-up in between, which is what `setup_hook` is fo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
-import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,12 +64,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from adapters.settings import Settings, check_shards
-from bot import broadcast_store, storage
+from adapters.turns import BLOCKED, FAILED, SENT, Turns
+from bot import broadcast_store
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS
-from bot.crisis import detect_crisis
-from bot.crisis.reply import fallback_replies
-from bot.types import Button, ConversationRef, Handler, Incoming, PlaceCard, Reply
+from bot.types import Button, ConversationRef, Incoming, PlaceCard, Reply, Responder
 
 log = logging.getLogger(__name__)
 
@@ -381,15 +378,13 @@ class DiscordAdapter:
         self.drain_seconds = drain_seconds
         self._client: discord.AutoShardedClient | None = None
         self._tree: app_commands.CommandTree | None = None
-        self._handler: Handler | None = None
         self._saved_endpoints: _Endpoints | None = None
         self._installed: _Endpoints | None = None
         self._ready = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._busy = 0
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = \
-            weakref.WeakValueDictionary()
+        # Lock, claim, journal, blocked people and the fallback: adapters/turns.py.
+        self.turns = Turns(PLATFORM, sessions)
+        # Set while connected and ready: /readyz (adapters/health.py) reads it.
+        self.started = self._ready
 
     @classmethod
     def from_settings(cls, settings: Settings, sessions: sessionmaker) -> DiscordAdapter:
@@ -404,12 +399,12 @@ class DiscordAdapter:
 
     # -- the Adapter protocol -----------------------------------------------------------------
 
-    async def start(self, handler: Handler) -> None:
+    async def start(self, responder: Responder) -> None:
         """Log in, sync slash commands, connect, and serve until `stop`. Raises
         RuntimeError when Discord cannot be reached or refuses the token."""
         if self._client is not None:
             raise RuntimeError("The Discord adapter is already running.")
-        self._handler = handler
+        self.turns.open(responder)
         self._ready.clear()
         client = self._client = self._make_client()
         self._point_at_endpoints()
@@ -434,13 +429,14 @@ class DiscordAdapter:
             if self._client is client:
                 self._client = None
                 self._release_endpoints()
+            self._ready.clear()
+            await self.turns.close()
 
     async def stop(self) -> None:
         """Let turns in progress finish (up to `drain_seconds`), then disconnect."""
         client, self._client = self._client, None
         if client is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), self.drain_seconds)
+            await self.turns.idle(self.drain_seconds)
             await client.close()
         self._ready.clear()
         self._release_endpoints()
@@ -451,7 +447,7 @@ class DiscordAdapter:
         client = self._client
         if client is None:
             raise RuntimeError("not started")
-        if not await asyncio.to_thread(self._is_active, ref):
+        if ref.key in self.turns.blocked:
             log.info("not sent: unreachable", extra={"conv": ref.log_id})
             return
         try:
@@ -459,8 +455,7 @@ class DiscordAdapter:
         except discord.Forbidden as exc:
             await self._unreachable(ref, exc)
             return
-        async with self._turn(ref):
-            await self._deliver(ref, [reply], _channel_sender(channel))
+        await self.turns.send(ref, _Outlet(ref, _channel_sender(channel)), [reply])
 
     async def wait_until_ready(self, timeout: float = 30) -> None:
         await asyncio.wait_for(self._ready.wait(), timeout)
@@ -580,12 +575,12 @@ class DiscordAdapter:
                 (client.user is not None and message.author.id == client.user.id):
             return  # never read or answer what people say in a server
         ref = self._ref(message.author)
-        if not await asyncio.to_thread(self._claim, f"m{message.id}"):
-            return
-        async with self._turn(ref):
-            log.info("direct message", extra={"conv": ref.log_id})
-            replies = await self._ask(Incoming(ref, text=message.content))
-            await self._deliver(ref, replies, _channel_sender(message.channel))
+        log.info("direct message", extra={"conv": ref.log_id})
+        # Claimed by the message's id: a gateway replay, or a second process, does not
+        # answer twice.
+        await self.turns.run(Incoming(ref, text=message.content),
+                             _Outlet(ref, _channel_sender(message.channel)),
+                             update_id=f"m{message.id}")
 
     async def on_recovery_payload(self, interaction: discord.Interaction, payload: str) -> None:
         """A button or a select choice, on any of our messages, from any time."""
@@ -593,22 +588,18 @@ class DiscordAdapter:
             return
         ref = self._ref(interaction.user)
         in_server = interaction.guild_id is not None
-        async with self._turn(ref):
-            log.info("component", extra={"conv": ref.log_id, "server": in_server})
-            replies = await self._ask(Incoming(ref, payload=payload))
-            await self._deliver(ref, replies, _followup_sender(interaction, in_server),
-                                dm_button=in_server)
+        log.info("component", extra={"conv": ref.log_id, "server": in_server})
+        await self.turns.run(Incoming(ref, payload=payload),
+                             _Outlet(ref, _followup_sender(interaction, in_server), in_server))
 
     async def _command(self, interaction: discord.Interaction, text: str) -> None:
         in_server = interaction.guild_id is not None
         if not await _defer(interaction, ephemeral=in_server, thinking=True):
             return
         ref = self._ref(interaction.user)
-        async with self._turn(ref):
-            log.info("slash command", extra={"conv": ref.log_id, "server": in_server})
-            replies = await self._ask(Incoming(ref, text=text))
-            await self._deliver(ref, replies, _followup_sender(interaction, in_server),
-                                dm_button=in_server)
+        log.info("slash command", extra={"conv": ref.log_id, "server": in_server})
+        await self.turns.run(Incoming(ref, text=text),
+                             _Outlet(ref, _followup_sender(interaction, in_server), in_server))
 
     async def on_recovery_dm(self, interaction: discord.Interaction) -> None:
         """"Continue in DMs": copy the server answer it sits on into a direct message."""
@@ -616,30 +607,31 @@ class DiscordAdapter:
             return
         ref = self._ref(interaction.user)
         followup = _followup_sender(interaction, True)
-        async with self._turn(ref):
-            try:
-                dm = await interaction.user.create_dm()
-                message = interaction.message
-                view = copy_view(message) if message is not None else None
-                if message is not None and (message.content or message.embeds or view):
+        try:
+            dm = await interaction.user.create_dm()
+            message = interaction.message
+            view = copy_view(message) if message is not None else None
+            if message is not None and (message.content or message.embeds or view):
+                async with self.turns.locks.hold(ref.key):
                     await dm.send(content=message.content or None, embeds=message.embeds,
                                   view=view or discord.utils.MISSING,
                                   allowed_mentions=NO_MENTIONS)
-                else:
-                    replies = await self._ask(Incoming(ref, text="/start"))
-                    if not await self._deliver(ref, replies, _channel_sender(dm)):
-                        raise _Unreachable
-            except (discord.Forbidden, _Unreachable) as exc:
-                if isinstance(exc, discord.Forbidden):
-                    await self._unreachable(ref, exc)
-                await followup(Part(t("dc_dm_closed")))
-                return
-            except discord.HTTPException:
-                log.exception("could not open DMs", extra={"conv": ref.log_id})
-                return
-            link = ui.View(timeout=None)
-            link.add_item(ui.Button(label=t("dc_dm_open"), url=dm.jump_url))
-            await followup(Part(t("dc_dm_sent"), view=link))
+            else:
+                await self.turns.run(Incoming(ref, text="/start"),
+                                     _Outlet(ref, _channel_sender(dm)))
+                if ref.key in self.turns.blocked:
+                    raise _Unreachable
+        except (discord.Forbidden, _Unreachable) as exc:
+            if isinstance(exc, discord.Forbidden):
+                await self._unreachable(ref, exc)
+            await followup(Part(t("dc_dm_closed")))
+            return
+        except discord.HTTPException:
+            log.exception("could not open DMs", extra={"conv": ref.log_id})
+            return
+        link = ui.View(timeout=None)
+        link.add_item(ui.Button(label=t("dc_dm_open"), url=dm.jump_url))
+        await followup(Part(t("dc_dm_sent"), view=link))
 
     async def _announcements(self, interaction: discord.Interaction,
                              channel: app_commands.AppCommandChannel | None) -> None:
@@ -688,90 +680,53 @@ class DiscordAdapter:
     def _ref(user: discord.abc.User) -> ConversationRef:
         return ConversationRef(PLATFORM, str(user.id), str(user.id))
 
-    @contextlib.asynccontextmanager
-    async def _turn(self, ref: ConversationRef) -> AsyncIterator[None]:
-        """One turn at a time per person, so replies keep their order; `stop` waits for
-        turns in progress."""
-        self._busy += 1
-        self._idle.clear()
-        try:
-            lock = self._locks.get(ref.key)
-            if lock is None:
-                lock = self._locks[ref.key] = asyncio.Lock()
-            async with lock:
-                yield
-        finally:
-            self._busy -= 1
-            if not self._busy:
-                self._idle.set()
-
-    async def _ask(self, incoming: Incoming) -> list[Reply]:
-        assert self._handler is not None
-        try:
-            return await self._handler(incoming)
-        except Exception:
-            log.exception("conversation failed", extra={"conv": incoming.ref.log_id})
-            return fallback_replies("went_wrong", detect_crisis(incoming.text or ""))
-
-    async def _deliver(self, ref: ConversationRef, replies: Sequence[Reply], sender: Sender,
-                       *, dm_button: bool = False) -> bool:
-        """Send replies in order; False if the person turned out to be unreachable."""
-        for index, reply in enumerate(replies):
-            last = index == len(replies) - 1
-            for part in render(reply, dm_button=dm_button and last):
-                try:
-                    await sender(part)
-                except discord.Forbidden as exc:
-                    await self._unreachable(ref, exc)
-                    return False
-                except discord.HTTPException as exc:
-                    if exc.status != 400 or not (part.view or part.embeds):
-                        log.exception("send failed", extra={"conv": ref.log_id})
-                        return True
-                    # Any reply degrades to plain text: Discord refused the components.
-                    log.warning("components refused, sent as text",
-                                extra={"conv": ref.log_id, "code": exc.code})
-                    text = part.content
-                    if reply.card:
-                        text = f"{text}\n{reply.card.map_url}".strip()
-                    for piece in split_text(text):
-                        await sender(Part(piece))
-                except (discord.DiscordException, aiohttp.ClientError, OSError,
-                        TimeoutError):
-                    log.exception("send failed", extra={"conv": ref.log_id})
-                    return True
-        return True
-
     async def _unreachable(self, ref: ConversationRef, exc: discord.Forbidden) -> None:
         if exc.code == UNREACHABLE:
-            await asyncio.to_thread(self._mark_inactive, ref)
-            log.info("unreachable: marked inactive", extra={"conv": ref.log_id})
+            await self.turns.unreachable(ref)
         else:
             log.warning("forbidden", extra={"conv": ref.log_id, "code": exc.code})
 
-    def _mark_inactive(self, ref: ConversationRef) -> None:
-        try:
-            with self.sessions() as session:
-                storage.mark_inactive(session, ref.key)
-                session.commit()
-        except SQLAlchemyError:
-            log.exception("could not mark unreachable", extra={"conv": ref.log_id})
 
-    def _is_active(self, ref: ConversationRef) -> bool:
-        with self.sessions() as session:
-            return storage.is_active(session, ref.key)
+@dataclass
+class _Outlet:
+    """Where a turn's replies go on Discord: a DM channel or an interaction's follow-ups
+    (an adapters/turns.py Outlet). `dm_button`: a server answer, whose last message
+    offers "Continue in DMs"."""
 
-    def _claim(self, update_id: str) -> bool:
-        """False if another process (or a replayed event) already took this message. With
-        the database down the message is answered anyway: crisis replies need no database."""
+    ref: ConversationRef
+    sender: Sender
+    dm_button: bool = False
+
+    def render(self, replies: Sequence[Reply]) -> list[tuple[Part, Reply]]:
+        last = len(replies) - 1
+        return [(part, reply) for i, reply in enumerate(replies)
+                for part in render(reply, dm_button=self.dm_button and i == last)]
+
+    async def send(self, message: tuple[Part, Reply], index: int) -> str:
+        part, reply = message
         try:
-            with self.sessions() as session:
-                first = storage.claim_update(session, PLATFORM, update_id, datetime.now(UTC))
-                session.commit()
-        except SQLAlchemyError:
-            log.warning("could not record the message as handled; answering anyway")
-            return True
-        return first
+            await self.sender(part)
+        except discord.Forbidden as exc:
+            if exc.code == UNREACHABLE:
+                return BLOCKED
+            log.warning("forbidden", extra={"conv": self.ref.log_id, "code": exc.code})
+            return FAILED
+        except discord.HTTPException as exc:
+            if exc.status != 400 or not (part.view or part.embeds):
+                log.exception("send failed", extra={"conv": self.ref.log_id})
+                return FAILED
+            # Any reply degrades to plain text: Discord refused the components.
+            log.warning("components refused, sent as text",
+                        extra={"conv": self.ref.log_id, "code": exc.code})
+            text = part.content
+            if reply.card:
+                text = f"{text}\n{reply.card.map_url}".strip()
+            for piece in split_text(text):
+                await self.sender(Part(piece))
+        except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError):
+            log.exception("send failed", extra={"conv": self.ref.log_id})
+            return FAILED
+        return SENT
 
 
 class _Unreachable(Exception):

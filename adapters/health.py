@@ -5,8 +5,11 @@
     GET /readyz   200 {"status": "ready"}; 503 {"status": "not ready", "reason": ...} from
                   the moment the process begins to shut down (SIGTERM: it finishes the
                   work in hand, and a load balancer should send it nothing new), when
-                  the database does not answer `SELECT 1` within the timeout, or when an
-                  adapter has not started (yet) or has stopped
+                  the database does not answer `SELECT 1` within the timeout or its
+                  schema could not be prepared yet (it was down at start: the process
+                  answers with crisis contacts meanwhile, and becomes ready by itself
+                  once the database is back), or when an adapter (Telegram, Discord) has
+                  not started (yet) or has stopped
     GET /metrics  Prometheus text format (adapters/metrics.py)
 
 Why aiohttp in the bot's own event loop, rather than prometheus_client's threaded server:
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -49,12 +52,15 @@ def parse_listen(value: str) -> tuple[str, int]:
 
 class HealthServer:
     def __init__(self, engine: Engine, metrics: Metrics | None, listen: str, *,
-                 adapters: Sequence[object] = (), db_timeout: float = DB_TIMEOUT) -> None:
+                 adapters: Sequence[object] = (), db_timeout: float = DB_TIMEOUT,
+                 database_ready: Callable[[], bool] = lambda: True) -> None:
         self.engine = engine
         self.metrics = metrics or Metrics()
         self.host, self.wanted_port = parse_listen(listen)
         self.adapters = list(adapters)
         self.db_timeout = db_timeout
+        # False while the schema could not be prepared (adapters/wiring.py App).
+        self.database_ready = database_ready
         self.port: int | None = None  # the port bound (listen port 0 picks one)
         self._runner: web.AppRunner | None = None
         self._db_check: asyncio.Future[str | None] | None = None
@@ -123,7 +129,8 @@ class HealthServer:
 
     async def _readyz(self, _request: web.Request) -> web.Response:
         problem = ("shutting down" if self.draining else
-                   self.adapter_problem() or await self.database_problem())
+                   self.adapter_problem() or await self.database_problem()
+                   or (None if self.database_ready() else "database not prepared yet"))
         if problem is not None:
             return web.json_response({"status": "not ready", "reason": problem}, status=503)
         return web.json_response({"status": "ready"})

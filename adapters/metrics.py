@@ -1,8 +1,8 @@
 """Prometheus metrics of `recovery-bot run` (prometheus-client), all defined here.
 
 Nothing in `bot/` or `directory/` knows about them: the adapters measure from the outside
-(a wrapper round the conversation's handler, a DirectorySearch that times itself, a
-wrapper round a broadcast Sender, a collector that counts queue rows at scrape time), so
+(a wrapper round the conversation's handler, one round the DirectorySearch, one
+round a broadcast Sender, a collector that counts queue rows at scrape time), so
 the import direction stays adapters -> bot -> directory.
 
 No metric carries message text, platform ids or a conversation's hash in its labels:
@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.catalogue import t
 from bot.delivery import Outcome, Sender
-from bot.types import Handler, Incoming, Reply
+from bot.types import Incoming, Reply, Responder
 from directory.search import DirectorySearch, Query, Results
 
 # A turn is usually a few milliseconds; a slow database or a cold index can make it
@@ -64,29 +65,14 @@ class Metrics:
 
     # -- the conversation ------------------------------------------------------------
 
-    def measure(self, handler: Handler) -> Handler:
-        """The handler, counted and timed per platform."""
-        async def measured(msg: Incoming) -> list[Reply]:
-            platform = msg.ref.platform
-            start = time.perf_counter()
-            try:
-                replies = await handler(msg)
-            except Exception:
-                self.errors.labels(platform, "handler").inc()
-                raise
-            finally:
-                self.turn_seconds.labels(platform).observe(time.perf_counter() - start)
-            self.messages.labels(platform).inc()
-            if any(r.crisis for r in replies):
-                self.crisis_replies.labels(platform).inc()
-            if any(r.text == self._db_down for r in replies):
-                self.errors.labels(platform, "database").inc()
-            return replies
-        return measured
+    def measure(self, responder: Responder) -> Responder:
+        """The conversation, counted and timed per platform (adapters/turns.py calls
+        it as it would the conversation)."""
+        return _Measured(responder, self)
 
-    def search(self) -> DirectorySearch:
-        """A DirectorySearch that records its latency here."""
-        return TimedSearch(self.search_seconds)
+    def search(self, search: DirectorySearch) -> TimedSearch:
+        """`search` (the app's own, with all its settings), its latency recorded here."""
+        return TimedSearch(search, self.search_seconds)
 
     # -- broadcasts (the hook for the delivery worker) -----------------------------------
 
@@ -111,17 +97,58 @@ class Metrics:
         return _CountingHandler(self.log_events)
 
 
-class TimedSearch(DirectorySearch):
-    def __init__(self, histogram: Histogram) -> None:
-        super().__init__()
+class _Measured:
+    """A Responder that counts messages, crisis replies and failures, and times turns."""
+
+    def __init__(self, responder: Responder, metrics: Metrics) -> None:
+        self._responder = responder
+        self._m = metrics
+
+    async def first_aid(self, msg: Incoming) -> Reply | None:
+        contacts = await self._responder.first_aid(msg)
+        if contacts is not None:
+            self._m.crisis_replies.labels(msg.ref.platform).inc()
+        return contacts
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        m, platform = self._m, msg.ref.platform
+        start = time.perf_counter()
+        try:
+            replies = await self._responder.handle(msg)
+        except Exception:
+            m.errors.labels(platform, "handler").inc()
+            raise
+        finally:
+            m.turn_seconds.labels(platform).observe(time.perf_counter() - start)
+        m.messages.labels(platform).inc()
+        if any(r.crisis for r in replies) and not msg.contacts_sent:
+            m.crisis_replies.labels(platform).inc()
+        if any(r.text == m._db_down for r in replies):
+            m.errors.labels(platform, "database").inc()
+        return replies
+
+    def menu(self, role: str | None = None) -> tuple[str, ...]:
+        return self._responder.menu(role)
+
+
+class TimedSearch:
+    """A DirectorySearch, timed: it wraps the one it is given rather than making another,
+    so that one's settings (recheck_seconds, stale_after), index and view cache are the
+    ones used. Everything but `search` is the wrapped search's own."""
+
+    def __init__(self, search: DirectorySearch, histogram: Histogram) -> None:
+        self.wrapped = search
         self._histogram = histogram
 
     def search(self, session: Session, q: Query, now: datetime | None = None) -> Results:
         start = time.perf_counter()
         try:
-            return super().search(session, q, now)
+            return self.wrapped.search(session, q, now)
         finally:
             self._histogram.observe(time.perf_counter() - start)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
 
 
 class CountingSender:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from adapters.health import HealthServer
 from adapters.metrics import Metrics
 from adapters.wiring import App
-from bot.types import Adapter, Handler
+from bot.types import Adapter, Responder
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,13 @@ class Operations:
     def prepare(cls, app: App, health_listen: str | None) -> Operations:
         """Call before building the conversation: its searches are then timed."""
         metrics = Metrics()
-        app.search = metrics.search()
+        # The app's own search, timed: its settings (recheck, stale_after) unchanged.
+        app.search = metrics.search(app.search)  # type: ignore[assignment]
         metrics.watch_queues(app.sessions)
         logging.getLogger().addHandler(metrics.log_handler())
-        health = HealthServer(app.engine, metrics, health_listen) if health_listen else None
+        health = HealthServer(app.engine, metrics, health_listen,
+                              database_ready=lambda: app.database_ready) \
+            if health_listen else None
         return cls(app, metrics, health)
 
     def shutting_down(self) -> None:
@@ -48,12 +51,12 @@ class Operations:
         if self.health is not None:
             self.health.shutting_down()
 
-    async def serve(self, adapters: Sequence[Adapter], handler: Handler,
-                    run: Callable[[Handler], Awaitable[None]]) -> None:
-        """`run(handler)` (adapters.cli._serve) with the handler measured, the health
-        endpoint open around it, and the database pool closed after it."""
+    async def serve(self, adapters: Sequence[Adapter], responder: Responder,
+                    run: Callable[[Responder], Awaitable[None]]) -> None:
+        """`run(responder)` (adapters.cli._serve) with the conversation measured, the
+        health endpoint open around it, and the database pool closed after it."""
         async with self._endpoint(adapters):
-            await run(self.metrics.measure(handler))
+            await run(self.metrics.measure(responder))
 
     async def serve_worker(self, run: Callable[[], Awaitable[None]]) -> None:
         """`run()` (`recovery-bot deliver`: adapters.senders.deliver_only) with the
@@ -71,5 +74,7 @@ class Operations:
         finally:
             if self.health is not None:
                 await self.health.close()
-            await asyncio.to_thread(self.app.engine.dispose)
+            # Bounded: with a hung database every worker thread may be stuck.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.to_thread(self.app.engine.dispose), 2.0)
             log.info("stopped")

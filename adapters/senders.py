@@ -36,7 +36,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot import storage
-from bot.delivery import Outcome, Sender, Worker
+from bot.delivery import DEFAULT_LIMITS, Limits, Outcome, Sender, Worker
+from bot.send_budget import Budget, budget_for
 from bot.types import ConversationRef, Reply
 
 if TYPE_CHECKING:
@@ -232,12 +233,27 @@ def _counted(senders: dict[str, Sender], metrics: Metrics | None) -> dict[str, S
     return {name: metrics.count_sender(sender) for name, sender in senders.items()}
 
 
+def budgets(sessions: sessionmaker, tokens: Mapping[str, str | None],
+            limits: Mapping[str, Limits] | None = None) -> dict[str, Budget]:
+    """Each platform's send budget, keyed by a hash of its bot token: on PostgreSQL
+    shared by every `run` and `deliver` process with that token, so together they keep
+    within the token's rate (bot/send_budget.py); in-process on SQLite."""
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    return {name: budget_for(sessions, name, token, limits.get(name, Limits()).rate)
+            for name, token in tokens.items()}
+
+
 def delivery_worker(sessions: sessionmaker, adapters: Mapping[str, object],
                     metrics: Metrics | None = None) -> Worker:
     """The worker `recovery-bot run` starts beside its adapters: each process delivers
-    the broadcast rows and notifications of the platforms it serves."""
+    the broadcast rows and notifications of the platforms it serves, within the bot
+    token's send budget shared with every other process (`budgets`)."""
+    # The adapters keep their tokens private: read here only to name the shared budget.
+    tokens = {name: getattr(a, "_token", None) or getattr(a, "token", None)
+              for name, a in adapters.items()}
     return Worker(sessions, _counted({name: sender_for(name, a, sessions)
-                                      for name, a in adapters.items()}, metrics))
+                                      for name, a in adapters.items()}, metrics),
+                  budgets=budgets(sessions, tokens))
 
 
 async def deliver_only(settings: object, sessions: sessionmaker, platforms: list[str], *,
@@ -245,16 +261,17 @@ async def deliver_only(settings: object, sessions: sessionmaker, platforms: list
                        stop: asyncio.Event | None = None, metrics: Metrics | None = None,
                        on_stop: Callable[[], object] | None = None) -> None:
     """`recovery-bot deliver`: a worker with clients of its own, no chat (more workers
-    for a big broadcast, or a worker beside webhook processes). SIGTERM/SIGINT (or
+    for a big broadcast, or a worker beside webhook processes). `rate`: the bot token's
+    budget, shared with every process that sends with the token (default: the
+    platform's, DEFAULT_LIMITS); give every process the same. SIGTERM/SIGINT (or
     `stop`) stop it gracefully: `on_stop()` is called at once (the health endpoint
     turns not ready), then no more claims, rows in hand finished. With `metrics`, every
     send's outcome is counted."""
     import contextlib
     import signal
 
-    from bot.delivery import DEFAULT_LIMITS, Limits
-
     senders: dict[str, Sender] = {}
+    tokens: dict[str, str | None] = {}
     closers = []
     if "telegram" in platforms:
         token = getattr(settings, "telegram_bot_token", None)
@@ -264,7 +281,7 @@ async def deliver_only(settings: object, sessions: sessionmaker, platforms: list
             token, getattr(settings, "telegram_api_base_url", None), sessions)
         await bot.initialize()  # type: ignore[attr-defined]
         closers.append(bot.shutdown)  # type: ignore[attr-defined]
-        senders["telegram"] = sender
+        senders["telegram"], tokens["telegram"] = sender, token
     if "discord" in platforms:
         import discord
         from discord.http import Route
@@ -276,10 +293,11 @@ async def deliver_only(settings: object, sessions: sessionmaker, platforms: list
         await client.login(getattr(settings, "discord_bot_token", None) or "")
         closers.append(client.close)
         senders["discord"] = DiscordSender(lambda: client, sessions)
+        tokens["discord"] = getattr(settings, "discord_bot_token", None)
     limits = {n: Limits(rate=rate, per_chat_interval=DEFAULT_LIMITS[n].per_chat_interval)
               for n in senders} if rate else None
     worker = Worker(sessions, _counted(senders, metrics), limits=limits,
-                    lease=timedelta(seconds=lease))
+                    lease=timedelta(seconds=lease), budgets=budgets(sessions, tokens, limits))
 
     def stopping() -> None:
         if on_stop is not None:

@@ -14,6 +14,8 @@ from platformdirs import user_data_dir
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from directory.freshness import DEFAULT_STALE_AFTER
+
 
 def parse_shard_ids(value: Any) -> tuple[int, ...] | None:
     """DISCORD_SHARD_IDS: shard numbers separated by commas ("0,1"), each once; empty or
@@ -86,7 +88,9 @@ class Settings(BaseSettings):
     nominatim_scheme: str = "https"
     default_radius_km: float = 25.0
     conversation_ttl_hours: float = 24.0
-    stale_after_days: int = 90
+    # A listing not checked for this long is stale everywhere: search ranking, the
+    # details view, /mylistings, /stale and the reminder job (adapters/wiring.py).
+    stale_after_days: int = DEFAULT_STALE_AFTER.days
     telegram_bot_token: str | None = None
     telegram_api_base_url: str | None = None
     # Webhook mode: seconds after which an update claimed by a process that has gone

@@ -16,18 +16,21 @@ Choices worth knowing (see ../shared/REFERENCE.md, Telegram):
   waits `retry_after` and retries) plus our own pacing of about 1 message a second per
   private chat, which AIORateLimiter does not do. Crisis replies are never held back by
   our pacing.
-- Order: updates are processed concurrently across chats, one at a time within a chat
-  (a lock per chat), so a slow paced reply never holds up someone else.
-- A 403 (the person blocked the bot) marks the conversation inactive in the database
-  and nothing more is sent to that chat until they write again.
-- Each update id is claimed in the database before it is handled, so a webhook retry or
-  a second process does not answer twice, and a process that dies mid-turn loses nothing:
-  the webhook is answered only after the reply has gone out, so Telegram retries, and the
-  retry takes the claim over once its lease has run out. The turn's replies are journaled
-  with the conversation state they came from (one transaction), and each message sent is
-  recorded, so the retry sends only what had not gone out yet, without running the turn
-  again. The one message in flight at the moment of death may go twice: the Bot API has
-  no idempotency key, and a repeat is better than a loss here.
+- Turns run on adapters/turns.py, as on every platform: a danger message's crisis
+  contacts go first, before any lock, claim or database work; then one turn at a time
+  per chat, in order (a slow paced reply never holds up someone else); each update id
+  is claimed in the database, so a webhook retry or a second process does not answer
+  twice; the turn's replies are journaled with the state they came from, and each
+  message sent is recorded, so a process that dies mid-reply loses nothing: the webhook
+  is answered only after the reply has gone out, Telegram retries, and the retry (in
+  any process) takes the claim over once its lease has run out and sends only what had
+  not gone out. The one message in flight at the moment of death may go twice: the Bot
+  API has no idempotency key, and a repeat is better than a loss here. A 403 (the
+  person blocked the bot) marks the conversation inactive and nothing more is sent to
+  that chat until they write again.
+- Which keyboard shows (our "Share my location" one) is the conversation's state
+  (`Reply.dismiss_location`), so every process renders the same.
+- Command menus come from the conversation's features (`Responder.menu`), per role.
 - Groups: only commands and messages that mention the bot are answered, and only with
   an offer to continue in a private chat (/crisis and /help are answered in the group,
   and danger words addressed to the bot get the crisis contacts that fit them there).
@@ -44,14 +47,13 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -84,15 +86,13 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApp
 from tornado.web import RequestHandler
 
-from adapters.bookkeeping import Bookkeeper
+from adapters.turns import BLOCKED, FAILED, LOOKUP_TIMEOUT, SENT, UPDATE_LEASE, Turns
 from bot import access, storage
 from bot.catalogue import t
 from bot.crisis import detect_crisis
-from bot.crisis.reply import crisis_reply, fallback_replies
-from bot.types import Button, ConversationRef, Handler, Incoming, Location, PlaceCard, Reply
+from bot.types import Button, ConversationRef, Incoming, Location, PlaceCard, Reply, Responder
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 PLATFORM = "telegram"
 DEFAULT_API_BASE = "https://api.telegram.org"
@@ -114,24 +114,6 @@ WEBHOOK_MAX_BODY = 1 << 20
 # How long a webhook request waits for its turn before answering 200 anyway (the turn
 # goes on here; Telegram would otherwise send the update again).
 WEBHOOK_ANSWER_TIMEOUT = 50.0
-# A claimed update not moved on within this is taken over by a retry: its process died.
-# The lease is renewed by every message sent, and a turn's work before its first message
-# takes well under a second.
-UPDATE_LEASE = timedelta(seconds=20)
-# A claim that takes longer (the database hangs) is given up: the turn goes on unclaimed,
-# so someone who may be in crisis is answered (by the conversation's own fallback).
-CLAIM_TIMEOUT = 3.0
-
-EVERYONE_COMMANDS = ("start", "help", "crisis", "privacy", "forget")
-# Shown only in the private chats of people who hold the role (BotCommandScopeChat);
-# every command is still checked in bot/access.py on every call.
-ROLE_COMMANDS = {
-    "volunteer": EVERYONE_COMMANDS + ("mylistings", "edit", "addgroup", "pause", "resume",
-                                      "verify", "history", "undo", "link"),
-}
-ROLE_COMMANDS["admin"] = ROLE_COMMANDS["volunteer"] + ("invite", "volunteers", "trust",
-                                                       "review", "stale")
-
 
 def bot_commands(keys: Sequence[str]) -> list[BotCommand]:
     return [BotCommand(k, t(f"tg_cmd_{k}")) for k in keys]
@@ -263,16 +245,17 @@ class Outbound:
     urgent: bool = False  # crisis contacts: never held back by our pacing
 
 
-def render(replies: Sequence[Reply], *, private: bool, keyboard_shown: bool = False,
-           group_link: InlineKeyboardMarkup | None = None) -> tuple[list[Outbound], bool]:
-    """Replies as Telegram messages. Returns the messages and whether the location
-    keyboard is showing afterwards.
+def render(replies: Sequence[Reply], *, private: bool,
+           group_link: InlineKeyboardMarkup | None = None) -> list[Outbound]:
+    """Replies as Telegram messages.
 
     A message has one reply markup: inline buttons or a reply keyboard. A reply that has
-    buttons and asks for a location gets its buttons on its text and the keyboard on a
-    short prompt after it. The keyboard is removed (ReplyKeyboardRemove) with the first
-    message of the next turn that does not ask for a location, on a short "Thanks." when
-    every message carries buttons; a crisis turn never waits for that.
+    buttons and asks for a location gets its buttons on its text and the "Share my
+    location" keyboard on a short prompt after it. The keyboard is removed
+    (ReplyKeyboardRemove) when the conversation says the location is no longer wanted
+    (`Reply.dismiss_location`, on the first reply of the turn after), with the first
+    message that has no markup of its own, or on a short "Thanks." when every message
+    carries buttons; a crisis turn never waits for that.
     """
     out: list[Outbound] = []
     wants_location = private and any(r.request_location for r in replies)
@@ -300,39 +283,18 @@ def render(replies: Sequence[Reply], *, private: bool, keyboard_shown: bool = Fa
             if out[i].kind == "message":
                 out[i] = replace(out[i], markup=group_link)
                 break
-    if private and keyboard_shown and not wants_location and not crisis:
+    dismiss = any(r.dismiss_location for r in replies)
+    if private and dismiss and not wants_location and not crisis:
         for i, o in enumerate(out):
             if o.kind == "message" and o.markup is None:
                 out[i] = replace(o, markup=ReplyKeyboardRemove())
                 break
         else:
             out.insert(0, Outbound("message", t("tg_location_done"), ReplyKeyboardRemove()))
-        keyboard_shown = False
-    return out, keyboard_shown or wants_location
+    return out
 
 
 # -- small machinery -----------------------------------------------------------------
-
-
-class ChatLocks:
-    """One asyncio.Lock per chat, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users <= 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
 
 
 class Pacer:
@@ -354,21 +316,24 @@ class Pacer:
             await asyncio.sleep(slot - now)
 
 
-@dataclass(frozen=True)
-class _Progress:
-    """A claimed update whose reply is being sent (see TelegramAdapter._deliver)."""
-
-    update_id: int
-    claim: storage.Claim
-
-
 @dataclass
-class _Turn:
+class _Chat:
+    """Where a turn's replies go: one Telegram chat (an adapters/turns.py Outlet)."""
+
+    adapter: TelegramAdapter
     ref: ConversationRef
     chat_id: int
     private: bool
     reply_to: int | None = None  # in groups, answer as a reply to the message
     thread_id: int | None = None  # forum topic of that message
+
+    def render(self, replies: Sequence[Reply]) -> list[Outbound]:
+        link = None if self.private else private_link(self.adapter.username or "")
+        return render(replies, private=self.private, group_link=link)
+
+    async def send(self, message: Outbound, index: int) -> str:
+        return await self.adapter._send(self, message,
+                                        reply_to=self.reply_to if index == 0 else None)
 
 
 # -- the adapter -----------------------------------------------------------------------
@@ -400,19 +365,16 @@ class TelegramAdapter:
         self.started = asyncio.Event()  # set once updates are being received
         self.webhook_port: int | None = None  # the port actually bound (listen port 0)
         self.username: str | None = None
-        self._handler: Handler | None = None
         self._app: Application | None = None
         self._stop = asyncio.Event()
         self._finished = asyncio.Event()
-        self._locks = ChatLocks()
-        self._blocked: set[int] = set()  # chats that answered 403, until they write again
-        self._menus: dict[int, str | None] = {}  # private chat -> role menu it was given
+        # Lock, claim, journal, progress, blocked chats and the fallback: adapters/turns.py.
+        self.turns = Turns(PLATFORM, sessions, update_lease=update_lease)
+        self._menus: dict[int, tuple[str, ...]] = {}  # private chat -> menu it was given
         self._update_tasks: dict[int, asyncio.Task] = {}  # update id -> its turn
-        self._keyboard: set[int] = set()  # chats showing our location keyboard
         self._server: HTTPServer | None = None
         self._turns: set[asyncio.Task] = set()  # turns being handled
         self._background: set[asyncio.Task] = set()  # callback answers, housekeeping
-        self._bookkeeper: Bookkeeper | None = None  # claims and send progress; by start()
         self._posts = 0  # webhook requests being answered
         self._answered = asyncio.Event()  # set while none are
         self._answered.set()
@@ -430,15 +392,13 @@ class TelegramAdapter:
         app.add_error_handler(self._on_error)
         return app
 
-    async def start(self, handler: Handler) -> None:
+    async def start(self, responder: Responder) -> None:
         """Connect, set the command menu, then receive updates until `stop()`."""
         if self._app is not None:
             raise RuntimeError("The Telegram adapter is already running.")
-        self._handler = handler
+        self.turns.open(responder)
         self._stop.clear()
         self._finished.clear()
-        engine = self.sessions.kw["bind"]
-        self._bookkeeper = Bookkeeper(engine, "telegram-claims")
         app = self._app = self._build()
         try:
             try:
@@ -451,7 +411,7 @@ class TelegramAdapter:
                                    f"{api_urls(self.api_base_url)[0]}") from exc
             async with app:  # shuts down on the way out
                 self.username = app.bot.username
-                await self._set_commands(app)
+                await self._set_commands(app, responder)
                 await app.start()
                 try:
                     if self.webhook_url is not None:
@@ -485,9 +445,7 @@ class TelegramAdapter:
             self._app = None
             self.started.clear()
             self._finished.set()
-            bookkeeper, self._bookkeeper = self._bookkeeper, None
-            if bookkeeper is not None:
-                await bookkeeper.aclose()
+            await self.turns.close()
 
     async def stop(self) -> None:
         """Stop receiving and return once in-flight turns have finished."""
@@ -495,9 +453,9 @@ class TelegramAdapter:
         if self._app is not None:
             await self._finished.wait()
 
-    async def _set_commands(self, app: Application) -> None:
+    async def _set_commands(self, app: Application, responder: Responder) -> None:
         try:
-            await app.bot.set_my_commands(bot_commands(EVERYONE_COMMANDS),
+            await app.bot.set_my_commands(bot_commands(responder.menu(None)),
                                           scope=BotCommandScopeDefault())
             await app.bot.set_my_commands(bot_commands(GROUP_SAFE_COMMANDS),
                                           scope=BotCommandScopeAllGroupChats())
@@ -629,9 +587,9 @@ class TelegramAdapter:
         ref = ConversationRef(PLATFORM, str(change.chat.id), str(change.from_user.id))
         status = change.new_chat_member.status
         if status == ChatMemberStatus.BANNED:  # "kicked": the person blocked the bot
-            await self._unreachable(ref, change.chat.id)
+            await self.turns.unreachable(ref)
         elif status == ChatMemberStatus.MEMBER:
-            self._blocked.discard(change.chat.id)
+            self.turns.reachable(ref)
 
     async def _on_callback(self, update: Update, query: CallbackQuery) -> None:
         message = query.message
@@ -643,8 +601,8 @@ class TelegramAdapter:
         if not private or message is None or not query.data:
             return
         ref = ConversationRef(PLATFORM, str(message.chat.id), str(query.from_user.id))
-        self._turn(update, _Turn(ref, message.chat.id, True),
-                         Incoming(ref, payload=query.data))
+        self._turn(update, _Chat(self, ref, message.chat.id, True),
+                   Incoming(ref, payload=query.data))
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         with contextlib.suppress(TelegramError):
@@ -662,7 +620,7 @@ class TelegramAdapter:
             else:
                 # Anything else (a sticker, a voice note) still gets the step's prompt.
                 msg = Incoming(ref, text=message.text or message.caption or "")
-            self._turn(update, _Turn(ref, message.chat.id, True), msg)
+            self._turn(update, _Chat(self, ref, message.chat.id, True), msg)
         elif message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
             await self._on_group_message(update, message, ref)
 
@@ -672,19 +630,23 @@ class TelegramAdapter:
         command = self._command(text)
         if command is None and not self._addressed(message):
             return
-        if command is not None and command not in KNOWN_COMMANDS:
+        assert self.turns.responder is not None
+        # Ours: any command of any menu (someone may try /subscribe in a group), and
+        # /cancel.
+        if command is not None and command not in {*self.turns.responder.menu("admin"),
+                                                   "cancel"}:
             return
         thread = message.message_thread_id if message.is_topic_message else None
-        turn = _Turn(ref, message.chat.id, False, reply_to=message.message_id,
+        chat = _Chat(self, ref, message.chat.id, False, reply_to=message.message_id,
                      thread_id=thread)
         if command in GROUP_SAFE_COMMANDS:
-            self._turn(update, turn, Incoming(ref, text=f"/{command}"))
-        elif command is None and (signal := detect_crisis(text)) is not None:
+            self._turn(update, chat, Incoming(ref, text=f"/{command}"))
+        elif command is None and detect_crisis(text) is not None:
             # Danger words addressed to the bot: the contacts that fit them, in the group,
-            # at once, built from the text alone (no conversation is kept for a group).
-            self._turn(update, turn, None, [crisis_reply(signal)])
+            # at once (the runner's first aid); no conversation is kept for a group.
+            self._turn(update, chat, Incoming(ref, text=text), preset=[])
         else:
-            self._turn(update, turn, None)
+            self._turn(update, chat, Incoming(ref), preset=[Reply(t("tg_group_private"))])
 
     def _command(self, text: str) -> str | None:
         """The command a message starts with: None if it is not a command, "" if it is
@@ -715,117 +677,52 @@ class TelegramAdapter:
                 return True
         return False
 
-    def _turn(self, update: Update, turn: _Turn, msg: Incoming | None,
+    def _turn(self, update: Update, chat: _Chat, msg: Incoming,
               preset: list[Reply] | None = None) -> None:
         """Start handling one message of one chat, as a task: PTB hands us updates in
-        order and one at a time, and each turn takes its chat's lock before its first
-        await, so turns stay in order within a chat and run side by side across chats
-        (a slow, paced chat never holds up anyone else, nor does a flood from one chat).
-        `msg` None: a group message that gets `preset` (crisis contacts) or else only the
-        offer to continue privately."""
-        task = self._spawn(self._run_turn(update.update_id, turn, msg, preset), self._turns)
+        order and one at a time, and each turn joins its chat's queue before its first
+        await (adapters/turns.py), so turns stay in order within a chat and run side by
+        side across chats (a slow, paced chat never holds up anyone else, nor does a
+        flood from one chat). `preset`: a group's replies, without the conversation."""
+        task = self._spawn(self._run_turn(update.update_id, chat, msg, preset), self._turns)
         self._update_tasks[update.update_id] = task
         task.add_done_callback(lambda _t, uid=update.update_id: self._update_tasks.pop(uid, None))
 
-    async def _run_turn(self, update_id: int, turn: _Turn, msg: Incoming | None,
-                        preset: list[Reply] | None = None) -> str:
+    async def _run_turn(self, update_id: int, chat: _Chat, msg: Incoming,
+                        preset: list[Reply] | None) -> str:
         """Answer one update; returns its claim: "first" (answered here), "done" (a
         repeat, ignored) or "busy" (another process is answering it now)."""
-        async with self._locks.hold(turn.chat_id):
-            claim = await self._claim(update_id, turn)
-            if claim.status != "first":
-                log.info("repeated update ignored (%s)", claim.status,
-                         extra={"conv": turn.ref.log_id})
-                return claim.status
-            if turn.private:
-                self._blocked.discard(turn.chat_id)  # they wrote: reachable again
-            if claim.replies is not None:
-                # Taken over from a process that died after the turn was committed:
-                # send what it had not sent yet, never run the turn a second time.
-                log.info("update taken over: replaying its reply",
-                         extra={"conv": turn.ref.log_id})
-                replies = [Reply.from_json(r) for r in claim.replies]
-            elif msg is None:
-                replies = preset or [Reply(t("tg_group_private"))]
-            else:
-                assert self._handler is not None
-                if claim.owner:
-                    msg = replace(msg, update_id=str(update_id))
-                try:
-                    replies = await self._handler(msg)
-                except Exception:  # noqa: BLE001 - the person still gets an answer
-                    log.exception("handler failed", extra={"conv": turn.ref.log_id})
-                    replies = fallback_replies("went_wrong", detect_crisis(msg.text or ""))
-            # Unclaimed (the database is down): nothing to record, just send.
-            progress = _Progress(update_id, claim) if claim.owner else None
-            await self._deliver(turn, replies, progress)
-            if turn.private and msg is not None:
-                await self._sync_menu(turn)
-            return claim.status
+        status = await self.turns.run(msg, chat, chat=str(chat.chat_id),
+                                      update_id=str(update_id), preset=preset)
+        if status == "first" and chat.private:
+            await self._sync_menu(chat)
+        return status
 
-    async def _sync_menu(self, turn: _Turn) -> None:
+    async def _sync_menu(self, chat: _Chat) -> None:
         """Give this chat the command menu of the person's role, after any turn that
         may have changed it (an invite redeemed, /forget, an admin's grant)."""
+        responder = self.turns.responder
+        assert responder is not None and self._app is not None
+
         def role() -> str | None:
             with self.sessions() as session:
-                return access.role_of(session, PLATFORM, turn.ref.user_id)
+                return access.role_of(session, PLATFORM, chat.ref.user_id)
         try:
-            wanted = await asyncio.wait_for(asyncio.to_thread(role), CLAIM_TIMEOUT)
+            wanted = await asyncio.wait_for(asyncio.to_thread(role), LOOKUP_TIMEOUT)
         except (SQLAlchemyError, TimeoutError):
             return
-        if self._menus.get(turn.chat_id) == wanted:
+        menu = responder.menu(wanted)
+        if self._menus.get(chat.chat_id, responder.menu(None)) == menu:
             return
-        assert self._app is not None
-        scope = BotCommandScopeChat(turn.chat_id)
+        scope = BotCommandScopeChat(chat.chat_id)
         try:
             if wanted is None:
                 await self._app.bot.delete_my_commands(scope=scope)
             else:
-                await self._app.bot.set_my_commands(bot_commands(ROLE_COMMANDS[wanted]),
-                                                    scope=scope)
-            self._menus[turn.chat_id] = wanted
+                await self._app.bot.set_my_commands(bot_commands(menu), scope=scope)
+            self._menus[chat.chat_id] = menu
         except TelegramError as exc:  # the menu is a nicety
             log.warning("could not set a role menu: %s", type(exc).__name__)
-
-    async def _claim(self, update_id: int, turn: _Turn) -> storage.Claim:
-        """Claim an update so it is answered once across processes. The claim is
-        finished only after the reply has gone out: if this process dies first, a
-        retry after the lease is answered by whichever process gets it, from the
-        journal of what this one had committed and sent."""
-        keyboard = turn.chat_id in self._keyboard
-
-        def claim(session: Session) -> storage.Claim:
-            return storage.begin_update(session, PLATFORM, str(update_id), datetime.now(UTC),
-                                        self.update_lease, keyboard=keyboard)
-        try:
-            return await asyncio.wait_for(self._bookkeep(claim), CLAIM_TIMEOUT)
-        except (SQLAlchemyError, TimeoutError):
-            # Answer rather than stay silent: a repeat is better than nothing for
-            # someone who may be in crisis (the conversation says the database is down).
-            # No owner: nothing of this turn is journaled.
-            log.warning("could not claim update", extra={"conv": turn.ref.log_id})
-            return storage.Claim("first", keyboard=keyboard)
-
-    async def _bookkeep(self, work: Callable[[Session], _T]) -> _T:
-        """Claims and send progress, as soon as possible (adapters/bookkeeping.py)."""
-        if self._bookkeeper is None:
-            raise SQLAlchemyError("the adapter is not running")
-        return await self._bookkeeper(work)
-
-    async def _progress(self, progress: _Progress, sent: int, done: bool) -> bool:
-        """Record messages sent (and move the lease on); False if another process has
-        taken the update over, so this one must stop sending."""
-        claim = progress.claim
-
-        def record(session: Session) -> bool:
-            return storage.progress_update(session, PLATFORM, str(progress.update_id),
-                                           claim.owner, sent, datetime.now(UTC), done)
-        try:
-            return await self._bookkeep(record)
-        except SQLAlchemyError:
-            # Keep sending: a reply repeated after a crash is better than one lost.
-            log.warning("could not record an update's progress")
-            return True
 
     # -- outgoing -----------------------------------------------------------------------
 
@@ -835,47 +732,11 @@ class TelegramAdapter:
         if self._app is None:
             raise RuntimeError("The Telegram adapter is not running.")
         chat_id = int(ref.chat_id)
-        if chat_id in self._blocked:
-            return
+        await self.turns.send(ref, _Chat(self, ref, chat_id, chat_id > 0), [reply],
+                              chat=str(chat_id))
 
-        def active() -> bool:
-            with self.sessions() as session:
-                return storage.is_active(session, ref.key)
-        if not await asyncio.to_thread(active):
-            return
-        async with self._locks.hold(chat_id):
-            await self._deliver(_Turn(ref, chat_id, chat_id > 0), [reply])
-
-    async def _deliver(self, turn: _Turn, replies: Sequence[Reply],
-                       progress: _Progress | None = None) -> None:
-        """Send a turn's replies. With `progress` (an update this process holds), each
-        message sent is recorded before the next goes, so a process taking the update over
-        sends only the rest; at most the one message in flight when a process dies goes
-        twice (the Bot API has no idempotency key)."""
-        link = None if turn.private else private_link(self.username or "")
-        shown_before = progress.claim.keyboard if progress else turn.chat_id in self._keyboard
-        outs, shown = render(replies, private=turn.private, keyboard_shown=shown_before,
-                             group_link=link)
-        finished = False
-        for n in range(progress.claim.sent if progress else 0, len(outs)):
-            if turn.chat_id in self._blocked:
-                log.info("not sent: conversation unreachable", extra={"conv": turn.ref.log_id})
-                break
-            await self._send(turn, outs[n], reply_to=turn.reply_to if n == 0 else None)
-            if progress is not None:
-                finished = n == len(outs) - 1
-                if not await self._progress(progress, n + 1, done=finished):
-                    log.warning("update taken over by another process: stopped sending",
-                                extra={"conv": turn.ref.log_id})
-                    return
-        if progress is not None and not finished:
-            await self._progress(progress, len(outs), done=True)
-        if turn.private and shown:
-            self._keyboard.add(turn.chat_id)
-        elif turn.private:
-            self._keyboard.discard(turn.chat_id)
-
-    async def _send(self, turn: _Turn, out: Outbound, reply_to: int | None) -> bool:
+    async def _send(self, turn: _Chat, out: Outbound, reply_to: int | None) -> str:
+        """One Bot API call: SENT, BLOCKED (403: the person blocked the bot) or FAILED."""
         assert self._app is not None
         bot = self._app.bot
         if turn.private:
@@ -904,10 +765,9 @@ class TelegramAdapter:
                                             longitude=out.card.longitude,
                                             reply_markup=out.markup,
                                             **extra)  # type: ignore[arg-type]
-                return True
+                return SENT
             except Forbidden:
-                await self._unreachable(turn.ref, turn.chat_id)
-                return False
+                return BLOCKED
             except RetryAfter as exc:  # AIORateLimiter already retried max_retries times
                 wait = exc.retry_after
                 delay = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -916,7 +776,7 @@ class TelegramAdapter:
             except BadRequest as exc:
                 log.error("telegram refused a %s: %s", out.kind, exc.message.split(":")[0],
                           extra={"conv": turn.ref.log_id})
-                return False
+                return FAILED
             except NetworkError:  # includes TimedOut: try again shortly
                 log.warning("network error sending (attempt %d)", attempt + 1,
                             extra={"conv": turn.ref.log_id})
@@ -924,24 +784,9 @@ class TelegramAdapter:
             except TelegramError as exc:
                 log.error("telegram error sending: %s", type(exc).__name__,
                           extra={"conv": turn.ref.log_id})
-                return False
+                return FAILED
         log.error("gave up sending a %s", out.kind, extra={"conv": turn.ref.log_id})
-        return False
-
-    async def _unreachable(self, ref: ConversationRef, chat_id: int) -> None:
-        """The person blocked the bot (403): stop sending, remember it in the database."""
-        self._blocked.add(chat_id)
-        self._keyboard.discard(chat_id)
-
-        def mark() -> None:
-            with self.sessions() as session:
-                storage.mark_inactive(session, ref.key)
-                session.commit()
-        try:
-            await asyncio.to_thread(mark)
-        except SQLAlchemyError:
-            log.warning("could not mark conversation inactive", extra={"conv": ref.log_id})
-        log.info("conversation unreachable (blocked)", extra={"conv": ref.log_id})
+        return FAILED
 
 
 def _log_failure(task: asyncio.Task) -> None:

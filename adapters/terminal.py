@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
-from bot.types import Button, ConversationRef, Handler, Incoming, Location, Reply
+from adapters.turns import SENT, Turns
+from bot.types import Button, ConversationRef, Incoming, Location, Reply, Responder
 
 LOCATION = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
@@ -26,27 +28,36 @@ class TerminalAdapter:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin.isatty() if interactive is None else interactive
-        self.buttons: list[Button] = []
+        self.buttons: list[Button] = []  # the buttons shown since the last line typed
+        self.turns = Turns("terminal")  # crisis first, then the turn (adapters/turns.py)
         self._stopped = False
 
-    async def start(self, handler: Handler) -> None:
+    async def start(self, responder: Responder) -> None:
         """Run the chat until end of input (Ctrl-D) or /quit."""
-        if self.interactive:
-            self._print("Recovery Connector (terminal). Type a number to press a button, "
-                        "/location LAT,LON to share a location, /quit to leave.\n")
-            await self._deliver(await handler(Incoming(self.ref, text="/start")))
-        while not self._stopped:
-            line = await asyncio.to_thread(self._read)
-            if line is None or line.strip() == "/quit":
-                break
-            msg = self.parse(line.rstrip("\n"))
-            await self._deliver(await handler(msg))
+        self.turns.open(responder)
+        try:
+            if self.interactive:
+                self._print("Recovery Connector (terminal). Type a number to press a "
+                            "button, /location LAT,LON to share a location, /quit to "
+                            "leave.\n")
+                await self._turn(Incoming(self.ref, text="/start"))
+            while not self._stopped:
+                line = await asyncio.to_thread(self._read)
+                if line is None or line.strip() == "/quit":
+                    break
+                await self._turn(self.parse(line.rstrip("\n")))
+        finally:
+            await self.turns.close()
+
+    async def _turn(self, msg: Incoming) -> None:
+        self.buttons = []  # numbers count from 1 again for each line typed
+        await self.turns.run(msg, _Screen(self))
 
     async def stop(self) -> None:
         self._stopped = True
 
     async def send(self, ref: ConversationRef, reply: Reply) -> None:
-        await self._deliver([reply])
+        await self.turns.send(ref, _Screen(self), [reply])
 
     def parse(self, line: str) -> Incoming:
         """A typed line as a message: a button number, a location, or text."""
@@ -59,22 +70,20 @@ class TerminalAdapter:
             return Incoming(self.ref, location=Location(float(m[1]), float(m[2])))
         return Incoming(self.ref, text=line)
 
-    async def _deliver(self, replies: list[Reply]) -> None:
-        self.buttons = [btn for r in replies for btn in r.all_buttons()]
-        n = 0
-        for reply in replies:
-            text = [reply.text]
-            if reply.card and reply.card.map_url not in reply.text:
-                text.append(f"Map: {reply.card.map_url}")
-            for row in reply.buttons:
-                labels = []
-                for btn in row:
-                    n += 1
-                    labels.append(f"[{n}] {btn.label}")
-                text.append("  " + "   ".join(labels))
-            if reply.request_location:
-                text.append("  (/location LAT,LON shares a location)")
-            self._print("\n".join(text) + "\n")
+    def show(self, reply: Reply) -> None:
+        """One reply, its buttons numbered on from those already shown for this line."""
+        text = [reply.text]
+        if reply.card and reply.card.map_url not in reply.text:
+            text.append(f"Map: {reply.card.map_url}")
+        for row in reply.buttons:
+            labels = []
+            for btn in row:
+                self.buttons.append(btn)
+                labels.append(f"[{len(self.buttons)}] {btn.label}")
+            text.append("  " + "   ".join(labels))
+        if reply.request_location:
+            text.append("  (/location LAT,LON shares a location)")
+        self._print("\n".join(text) + "\n")
 
     def _read(self) -> str | None:
         if self.interactive and self.stdin is sys.stdin:
@@ -91,3 +100,17 @@ class TerminalAdapter:
     def _print(self, text: str) -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+
+class _Screen:
+    """The terminal as an adapters/turns.py Outlet: each reply printed as it comes."""
+
+    def __init__(self, adapter: TerminalAdapter) -> None:
+        self.adapter = adapter
+
+    def render(self, replies: Sequence[Reply]) -> list[Reply]:
+        return list(replies)
+
+    async def send(self, message: Reply, index: int) -> str:
+        self.adapter.show(message)
+        return SENT

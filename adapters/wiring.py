@@ -3,21 +3,34 @@ place that joins settings, storage and the directory (see ../shared/DESIGN.md)."
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib.util import find_spec
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from adapters.settings import Settings
-from bot.broadcasting import DEFAULT_LIMITS, Broadcasting
-from bot.conversation import Config, Conversation
 from directory.db import exclusive, make_engine, session_factory, upgrade
 from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
 from directory.search import DirectorySearch
+
+log = logging.getLogger(__name__)
+
+# How often a chat process whose database was down at start tries it again.
+DATABASE_RETRY_SECONDS = 5.0
+
+# The conversation and its features are imported where they are built: commands that
+# only read the directory (`recovery-bot directory search`) start without them.
+if TYPE_CHECKING:
+    from bot.broadcasting import Broadcasting
+    from bot.conversation import Config, Conversation
+    from bot.features import Feature
 
 
 @dataclass
@@ -27,17 +40,29 @@ class App:
     sessions: sessionmaker
     gazetteer: Gazetteer
     search: DirectorySearch
+    # The schema is migrated (and the demo directory loaded on first run). False while
+    # a chat process waits for a database that was down at start (keep_database_ready).
+    database_ready: bool = True
+
+    def prepare_database(self) -> None:
+        """Migrate, and load the demo directory into an empty database (one process at
+        a time). Raises what the database raised."""
+        upgrade(self.engine)
+        if self.settings.load_demo:
+            with exclusive(self.engine), self.sessions() as session:
+                load_demo_if_empty(session)
+        self.database_ready = True
 
 
-def build_app(settings: Settings | None = None, *, migrate: bool = True) -> App:
+def build_app(settings: Settings | None = None, *, migrate: bool = True,
+              database_may_be_down: bool = False) -> App:
+    """The app. With `database_may_be_down` (the chat processes: `chat`, `run`) a
+    database that cannot be reached or read at start is logged, not raised: the process
+    starts and answers danger with crisis contacts and everything else with "I can't
+    search right now" and the contacts, until keep_database_ready sees it back."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
-    if migrate:
-        upgrade(engine)
     sessions = session_factory(engine)
-    if migrate and settings.load_demo:
-        with exclusive(engine), sessions() as session:  # one process at a time
-            load_demo_if_empty(session)
     gazetteer: Gazetteer = Gazetteer.default()
     if settings.nominatim_user_agent:
         from directory.online_geocoder import OnlineFallbackGazetteer
@@ -47,32 +72,81 @@ def build_app(settings: Settings | None = None, *, migrate: bool = True) -> App:
             settings.nominatim_scheme)
     # Several processes share one directory: each rechecks its version at most once a
     # second (a volunteer's edit shows everywhere within a second).
-    return App(settings, engine, sessions, gazetteer, DirectorySearch(recheck_seconds=1.0))
+    search = DirectorySearch(recheck_seconds=1.0, stale_after=stale_after(settings))
+    app = App(settings, engine, sessions, gazetteer, search, database_ready=not migrate)
+    if migrate:
+        try:
+            app.prepare_database()
+        except Exception as exc:
+            if not database_may_be_down:
+                raise
+            # The type only: a driver's message can hold the URL.
+            log.error("database unavailable at start (%s): answering with crisis "
+                      "contacts until it is back", type(exc).__name__)
+    return app
+
+
+async def keep_database_ready(app: App, interval: float = DATABASE_RETRY_SECONDS) -> None:
+    """Until the database is ready, try to prepare it again every `interval` seconds
+    (run beside the adapters; returns once it is ready). A try that hangs is not
+    started again until it has ended."""
+    attempt: asyncio.Future[None] | None = None
+    while not app.database_ready:
+        await asyncio.sleep(interval)
+        if attempt is None or attempt.done():
+            attempt = asyncio.ensure_future(asyncio.to_thread(app.prepare_database))
+        try:
+            await asyncio.wait_for(asyncio.shield(attempt), interval)
+        except TimeoutError:
+            continue
+        except Exception as exc:  # noqa: BLE001 - still down: try again later
+            log.info("database still unavailable (%s)", type(exc).__name__)
+            continue
+        log.warning("database available again: searching as usual")
+
+
+def stale_after(settings: Settings) -> timedelta:
+    """STALE_AFTER_DAYS, the one value search, the details view, /mylistings, /stale
+    and the reminder job all use."""
+    return timedelta(days=settings.stale_after_days)
 
 
 def build_conversation(app: App, platforms: Sequence[str] = ("telegram", "discord")
                        ) -> Conversation:
+    from bot.conversation import Config, Conversation
+
     config = Config(ttl=timedelta(hours=app.settings.conversation_ttl_hours),
                     radius_km=app.settings.default_radius_km,
                     report_days=int(app.settings.retention_report_days),
                     notification_days=int(app.settings.retention_notification_days),
-                    delivery_days=int(app.settings.retention_delivery_days))
+                    delivery_days=int(app.settings.retention_delivery_days),
+                    stale_after=stale_after(app.settings))
     return Conversation(app.sessions, app.gazetteer, app.search, config,
-                        features=[build_broadcasting(app, platforms)])
+                        features=standard_features(app.gazetteer, config, platforms))
 
 
-def build_broadcasting(app: App, platforms: Sequence[str]) -> Broadcasting:
+def standard_features(gazetteer: Gazetteer, config: Config,
+                      platforms: Sequence[str] = ("telegram", "discord")) -> list[Feature]:
+    """The features every conversation runs with: volunteers keep listings current,
+    admins broadcast (bot/features.py: the only way the conversation is extended)."""
+    from bot.volunteering import Volunteering
+
+    return [Volunteering(gazetteer, config.stale_after),
+            build_broadcasting(gazetteer, platforms, config.radius_km)]
+
+
+def build_broadcasting(gazetteer: Gazetteer, platforms: Sequence[str],
+                       radius_km: float) -> Broadcasting:
     """/subscribe, /broadcast: messages are measured as each platform's adapter sends
     them (Telegram in UTF-16 units; Discord after markdown escaping)."""
     from adapters.senders import discord_length, telegram_length
+    from bot.broadcasting import DEFAULT_LIMITS, Broadcasting
 
+    # Only whether each library is installed: importing them (a quarter of a second)
+    # waits until a message is measured, so `recovery-bot chat` starts without them.
     limits = {}
-    with contextlib.suppress(ImportError):
-        import telegram  # noqa: F401
-
+    if find_spec("telegram") is not None:
         limits["telegram"] = (DEFAULT_LIMITS["telegram"][0], telegram_length)
-    with contextlib.suppress(ImportError):
-        import discord  # noqa: F401
-
+    if find_spec("discord") is not None:
         limits["discord"] = (DEFAULT_LIMITS["discord"][0], discord_length)
-    return Broadcasting(app.gazetteer, platforms, limits, app.settings.default_radius_km)
+    return Broadcasting(gazetteer, platforms, limits, radius_km)

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from directory.models import Base, Organisation
+from directory.models import Base, Organisation, UTCDateTime
 
 INVITE_TTL = timedelta(days=7)
 LINK_TTL = timedelta(minutes=15)  # typed straight away on the other platform
@@ -43,7 +42,7 @@ class Person(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Trusted volunteers' changes apply at once; others wait for an admin's review.
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Account(Base):
@@ -69,7 +68,7 @@ class Membership(Base):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     granted_by: Mapped[int | None] = mapped_column(Integer)
-    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Invite(Base):
@@ -87,9 +86,9 @@ class Invite(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"))
     created_by: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     used_by: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -100,7 +99,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     person_id: Mapped[int | None] = mapped_column(Integer)
     account_hash: Mapped[str] = mapped_column(String(64))
     command: Mapped[str] = mapped_column(String(32))
@@ -246,9 +245,7 @@ def redeem_invite(session: Session, code: str, platform: str, user_id: str,
                              Invite.kind == "volunteer").with_for_update())
     if invite is None or invite.used_at is not None or invite.organisation_id is None:
         return None
-    expires = invite.expires_at if invite.expires_at.tzinfo else \
-        invite.expires_at.replace(tzinfo=now.tzinfo)
-    if expires <= now:
+    if invite.expires_at <= now:
         return None
     person = person_for(session, platform, user_id, now)
     invite.used_at, invite.used_by = now, person.id
@@ -312,9 +309,7 @@ def redeem_link_code(session: Session, code: str, platform: str, user_id: str,
         .with_for_update())
     if invite is None or invite.used_at is not None:
         return False
-    expires = invite.expires_at if invite.expires_at.tzinfo else \
-        invite.expires_at.replace(tzinfo=now.tzinfo)
-    if expires <= now:
+    if invite.expires_at <= now:
         return False
     account = session.scalar(select(Account).where(Account.platform == platform,
                                                    Account.user_id == user_id))

@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     JSON,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -47,7 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from directory.models import Base
+from directory.models import Base, UTCDateTime
 
 # What people can ask to hear about. Buttons carry positions ("bt2"), never these codes.
 TOPICS = ("events", "new_groups", "women", "men", "lgbtq", "family")
@@ -71,7 +70,7 @@ class Subscription(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     radius_km: Mapped[float | None] = mapped_column(Float)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Broadcast(Base):
@@ -83,12 +82,12 @@ class Broadcast(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)  # exactly what recipients get
     created_by: Mapped[int | None] = mapped_column(Integer)  # person id
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), default="draft")
     audience: Mapped[dict] = mapped_column(JSON, default=dict)  # {"kind": ..., ...}
-    send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -99,7 +98,7 @@ class AnnouncementChannel(Base):
 
     guild_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel_id: Mapped[str] = mapped_column(String(32), index=True)
-    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Delivery(Base):
@@ -120,20 +119,13 @@ class Delivery(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[str | None] = mapped_column(String(64))  # the platform's, if known
     error: Mapped[str | None] = mapped_column(String(64))  # a short reason, never text
-
-
-def aware(when: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without a zone; everything here is UTC."""
-    if when is None or when.tzinfo is not None:
-        return when
-    return when.replace(tzinfo=UTC)
 
 
 # -- subscriptions -----------------------------------------------------------------------

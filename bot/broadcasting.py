@@ -1,7 +1,8 @@
 """Broadcasts: news for people who asked for it (events, new groups, venue changes).
 
 A conversation Feature (bot/conversation.py): /subscribe and /unsubscribe for anyone,
-/broadcast and /broadcasts for admins. Its guided steps are named "b_...".
+/broadcast and /broadcasts for admins. Its guided steps are BStep ("b_..."), drawn in
+bot/broadcasting.mmd.
 
 - Opt-in only: nobody is stored until they /subscribe, with at most a rounded area
   (about 1 km), a radius and topic codes. /unsubscribe and /forget delete all of it and
@@ -22,11 +23,11 @@ A conversation Feature (bot/conversation.py): /subscribe and /unsubscribe for an
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -35,13 +36,11 @@ from bot import access
 from bot import broadcast_store as store
 from bot.access import Actor
 from bot.catalogue import t
+from bot.features import Feature, Turn, b, payload_number
 from bot.types import MAX_REPLY_CHARS, Button, ConversationRef
 from directory.finder import understand_request
 from directory.geography import Gazetteer
 from directory.schedule import LONDON
-
-if TYPE_CHECKING:
-    from bot.conversation import Turn
 
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord"}
 SHOWN_BROADCASTS = 5
@@ -49,6 +48,25 @@ MAX_RADIUS_KM = 200.0
 # Markdown characters discord.utils.escape_markdown may put a backslash before: counting
 # each as two never under-counts what Discord receives (wiring passes the exact measure).
 _DISCORD_ESCAPED = set("*_`~|>#-[")
+# Where a finished or cancelled flow leaves the person: the conversation's first step
+# (bot/conversation.py Step.NEW; a feature does not import the conversation).
+CONVERSATION_START = "new"
+
+
+class BStep(enum.StrEnum):
+    """The steps of /subscribe, /broadcast and /broadcasts, drawn in broadcasting.mmd
+    (tests/test_features.py keeps it true). The values are stored in people's saved
+    conversation state: never change one."""
+
+    SUB = "b_sub"  # topics and a place to subscribe to
+    TEXT = "b_text"  # the broadcast's words, typed
+    AUDIENCE = "b_aud"  # who gets it
+    AREA = "b_area"  # near which place, typed
+    TOPIC = "b_topic"  # which topic's subscribers
+    PLATFORM = "b_platform"  # which platform's subscribers
+    CONFIRM = "b_confirm"  # send now, schedule, another audience
+    WHEN = "b_when"  # when to send it, typed
+    LIST = "b_list"  # recent broadcasts, with a button to cancel one
 
 
 def _utf16(text: str) -> int:
@@ -78,13 +96,7 @@ TOPIC_WORDS = {
 RADIUS = re.compile(r"\b(\d{1,3})\s*(km|kms|kilomet(?:re|er)s?|miles?|mi)\b", re.IGNORECASE)
 
 
-def b(key: str, payload: str, **values: object) -> Button:
-    return Button(t(key, **values), payload)
-
-
-def _id(payload: str | None, prefix: str) -> int | None:
-    m = re.fullmatch(re.escape(prefix) + r"([0-9]{1,9})", payload or "")
-    return int(m[1]) if m else None
+_id = payload_number
 
 
 def topics_in(text: str) -> list[str]:
@@ -161,7 +173,7 @@ def _when(when: datetime) -> str:
     return when.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
 
 
-class Broadcasting:
+class Broadcasting(Feature):
     def __init__(self, gazetteer: Gazetteer, platforms: Sequence[str] = ("telegram", "discord"),
                  limits: Mapping[str, tuple[int, Measure]] | None = None,
                  radius_km: float = 25.0) -> None:
@@ -171,12 +183,14 @@ class Broadcasting:
         self.radius_km = radius_km
         self.commands = {"subscribe": self.cmd_subscribe, "unsubscribe": self.cmd_unsubscribe,
                          "broadcast": self.cmd_broadcast, "broadcasts": self.cmd_broadcasts}
-        self.drafting = frozenset({"b_text"})  # the broadcast's words
-        self.steps = {"b_sub": self.step_sub, "b_text": self.step_text,
-                      "b_aud": self.step_audience, "b_area": self.step_area,
-                      "b_topic": self.step_topic, "b_platform": self.step_platform,
-                      "b_confirm": self.step_confirm, "b_when": self.step_when,
-                      "b_list": self.step_list}
+        self.drafting = frozenset({BStep.TEXT})  # the broadcast's words
+        # Anyone may opt in; admins send (bot/features.py `Feature.menus`).
+        self.menus = {"everyone": ("subscribe",), "admin": ("broadcast", "broadcasts")}
+        self.steps = {BStep.SUB: self.step_sub, BStep.TEXT: self.step_text,
+                      BStep.AUDIENCE: self.step_audience, BStep.AREA: self.step_area,
+                      BStep.TOPIC: self.step_topic, BStep.PLATFORM: self.step_platform,
+                      BStep.CONFIRM: self.step_confirm, BStep.WHEN: self.step_when,
+                      BStep.LIST: self.step_list}
 
     # -- subscribing (anyone) ------------------------------------------------------------
 
@@ -186,7 +200,7 @@ class Broadcasting:
             if found is not None:
                 self._save_subscription(turn, found)
             return
-        turn.state.flow, turn.state.step = {"topics": [], "area": None, "radius": None}, "b_sub"
+        turn.state.flow, turn.state.step = {"topics": [], "area": None, "radius": None}, BStep.SUB
         self._ask_subscription(turn, t("bc_sub_ask"))
 
     def _understand(self, turn: Turn, words: str, flow: dict) -> dict | None:
@@ -247,7 +261,7 @@ class Broadcasting:
         _, new = store.subscribe(turn.session, ref.platform, ref.user_id, turn.now,
                                  topics=flow["topics"], area=area,  # type: ignore[arg-type]
                                  radius_km=radius)
-        turn.state.flow, turn.state.step = {}, "new"
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         turn.say(t("bc_subscribed" if new else "bc_sub_updated",
                    summary=self._summary({**flow, "radius": radius})))
 
@@ -255,6 +269,15 @@ class Broadcasting:
         ref = turn.msg.ref
         gone = store.unsubscribe(turn.session, ref.platform, ref.user_id)
         turn.say(t("bc_unsubscribed" if gone else "bc_not_subscribed"))
+
+    def left(self, turn: Turn, step: str, flow: dict) -> None:
+        """An unsent broadcast drafted in the flow left is deleted."""
+        draft = flow.get("b")
+        if draft is None or (turn.state.step in self.steps
+                             and turn.state.flow.get("b") == draft):
+            return
+        turn.session.execute(delete(store.Broadcast).where(
+            store.Broadcast.id == draft, store.Broadcast.status == "draft"))
 
     def forget(self, session: Session, ref: ConversationRef) -> None:
         store.forget(session, ref.platform, ref.user_id)
@@ -269,7 +292,7 @@ class Broadcasting:
         if not actor.is_admin:
             access.audit(turn.session, actor, command, False, turn.now)
             self._drop_draft(turn)
-            turn.state.flow, turn.state.step = {}, "new"
+            turn.state.flow, turn.state.step = {}, CONVERSATION_START
             turn.say(t("v_refused"))
             return None
         return actor
@@ -284,7 +307,7 @@ class Broadcasting:
             turn.session.execute(delete(store.Broadcast).where(store.Broadcast.id == draft.id))
 
     def _done(self, turn: Turn, key: str, **values: object) -> None:
-        turn.state.flow, turn.state.step = {}, "new"
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         turn.say(t(key, **values))
 
     def _cancel(self, turn: Turn) -> None:
@@ -299,7 +322,7 @@ class Broadcasting:
             return
         access.audit(turn.session, actor, "broadcast", True, turn.now)
         self._drop_draft(turn)
-        turn.state.flow, turn.state.step = {}, "b_text"
+        turn.state.flow, turn.state.step = {}, BStep.TEXT
         raw = (turn.msg.text or "").split(None, 1)
         if arg and len(raw) == 2:
             self._take_text(turn, actor, message_text(raw[1]))
@@ -334,13 +357,13 @@ class Broadcasting:
             turn.session.add(draft)
         draft.text = full
         turn.session.flush()
-        turn.state.flow, turn.state.step = {"b": draft.id}, "b_aud"
+        turn.state.flow, turn.state.step = {"b": draft.id}, BStep.AUDIENCE
         turn.say(t("bc_preview"))
         turn.say(full)  # exactly what recipients will see
         self._ask_audience(turn)
 
     def _ask_audience(self, turn: Turn) -> None:
-        turn.state.step = "b_aud"
+        turn.state.step = BStep.AUDIENCE
         everyone = len(store.audience(turn.session, {"kind": "everyone",
                                                      "platforms": list(self.platforms)}))
         turn.say(t("bc_audience", n=everyone),
@@ -355,19 +378,19 @@ class Broadcasting:
         if payload == "ba0":
             self._confirm(turn, {"kind": "everyone"})
         elif payload == "ba1":
-            turn.state.step = "b_area"
+            turn.state.step = BStep.AREA
             turn.say(t("bc_ask_area", km=int(self.radius_km)), ((b("bc_b_cancel", "bx"),),))
         elif payload == "ba2":
-            turn.state.step = "b_topic"
+            turn.state.step = BStep.TOPIC
             rows = tuple((b(f"bc_topic_{c}", f"bt{i}"),) for i, c in enumerate(store.TOPICS))
             turn.say(t("bc_ask_topic"), (*rows, (b("bc_b_cancel", "bx"),)))
         elif payload == "ba3":
-            turn.state.step = "b_platform"
+            turn.state.step = BStep.PLATFORM
             rows = tuple((Button(PLATFORM_NAMES.get(p, p), f"bp{i}"),)
                          for i, p in enumerate(self.platforms))
             turn.say(t("bc_ask_platform"), (*rows, (b("bc_b_cancel", "bx"),)))
         elif payload == "be":
-            turn.state.step = "b_text"
+            turn.state.step = BStep.TEXT
             turn.say(t("bc_write"), ((b("bc_b_cancel", "bx"),),))
         elif payload == "bx":
             self._cancel(turn)
@@ -432,11 +455,11 @@ class Broadcasting:
         n = len(store.audience(turn.session, spec))
         k = len(store.announcement_channels(turn.session, spec))
         if n + k == 0:
-            turn.state.step = "b_confirm"
+            turn.state.step = BStep.CONFIRM
             turn.say(t("bc_nobody", audience=self._describe(spec)),
                      ((b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx")),))
             return
-        turn.state.step = "b_confirm"
+        turn.state.step = BStep.CONFIRM
         turn.say(t("bc_confirm", n=n, channels=_channels(k), audience=self._describe(spec)),
                  ((b("bc_b_now", "bn", n=n + k), b("bc_b_schedule", "bs")),
                   (b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx"))))
@@ -453,7 +476,7 @@ class Broadcasting:
         elif payload == "bn":
             self._queue(turn, actor, draft, None)
         elif payload == "bs":
-            turn.state.step = "b_when"
+            turn.state.step = BStep.WHEN
             turn.say(t("bc_ask_when"), ((b("bc_b_cancel", "bx"),),))
         else:
             self._confirm(turn, draft.audience)
@@ -477,7 +500,7 @@ class Broadcasting:
         access.audit(turn.session, actor, "broadcast_send", True, turn.now)
         n = store.queue(turn.session, draft, turn.now, when)
         channels = _channels(draft.recipients - n)
-        turn.state.flow, turn.state.step = {}, "new"
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         if when is None:
             turn.say(t("bc_queued", id=draft.id, n=n, channels=channels))
         else:
@@ -502,12 +525,12 @@ class Broadcasting:
             lines.append(self._report_line(row, report, turn.now))
             if row.status == "queued" and not report.finished:
                 buttons.append((b("bc_b_cancel_one", f"bc{row.id}", id=row.id),))
-        turn.state.flow, turn.state.step = {}, "b_list"
+        turn.state.flow, turn.state.step = {}, BStep.LIST
         turn.say("\n".join(lines), tuple(buttons))
 
     def _report_line(self, row: store.Broadcast, report: store.Report, now: datetime) -> str:
         c = report.counts
-        send_at = store.aware(row.send_at)
+        send_at = row.send_at
         if row.status == "cancelled":
             state = t("bc_state_cancelled")
         elif report.finished:

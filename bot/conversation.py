@@ -22,45 +22,29 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm import joinedload, sessionmaker
 
 from bot import storage
 from bot.catalogue import t
 from bot.crisis import CrisisSignal, Reading, read
 from bot.crisis.reply import crisis_reply, fallback_replies, signpost_reply, unsafe_reply
+from bot.features import Feature, Turn, b, payload_number
 from bot.storage import PlaceMemo, State
-from bot.types import MAX_REPLY_CHARS, Button, ConversationRef, Incoming, PlaceCard, Reply
-from bot.volunteering import Volunteering
+from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
 from directory.finder import ListingView, Request, load_views, understand_request, view
+from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer, GeoResult
 from directory.models import REPORT_REASONS, Listing, ProblemReport
 from directory.schedule import LONDON, Schedule, next_occurrence
-from directory.search import STALE_AFTER, DirectorySearch, Query
+from directory.search import DirectorySearch, Query
 
 log = logging.getLogger(__name__)
 
-
-class Feature(Protocol):
-    """A part of the conversation with its own commands and guided steps
-    (bot/volunteering.py is one): command name -> handler(turn, argument), step name ->
-    handler(turn)."""
-
-    commands: Mapping[str, Callable[[Turn, str], None]]
-    steps: Mapping[str, Callable[[Turn], None]]
-    # Steps where someone writes for others to read (a broadcast, a listing's
-    # description): danger words there still get the crisis contacts first, and then the
-    # step goes on, so "suicide prevention walk" can be announced. At a feature's other
-    # steps a danger message gets the contacts only: it is not taken as a value.
-    drafting: frozenset[str]
-
-    def forget(self, session: Session, ref: ConversationRef) -> None:
-        """/forget: erase what this feature holds about the person."""
 
 PAGE = 5
 # Words beyond this are not read for needs and places (the crisis check reads them all).
@@ -71,6 +55,14 @@ NEED_BUTTONS = ("alcohol", "drugs", "gambling", "family", "mental_health")
 # "online only", "on Zoom": the person wants meetings they can join from anywhere.
 ONLINE_WORDS = re.compile(r"\b(?:online|on-line|zoom|virtual)\b", re.IGNORECASE)
 NO_DANGER = Reading(None)
+# The commands every platform menu shows; features add theirs per role (menu()).
+CORE_MENU = ("start", "help", "crisis", "privacy", "forget")
+MENU_RANKS: dict[str | None, tuple[str, ...]] = {
+    None: ("everyone",), "volunteer": ("everyone", "volunteer"),
+    "admin": ("everyone", "volunteer", "admin"),
+}
+# How long first_aid waits for the stored place (to choose the nation's lines).
+FIRST_AID_LOOKUP_SECONDS = 0.25
 # National helplines shown with the online meetings when nothing meets nearby.
 HELPLINES_SHOWN = 3
 
@@ -93,28 +85,18 @@ class Config:
     # A danger message's turn (the contacts, then the search it asked for) waits at most
     # this long for the database; then the contacts go out alone (Conversation._handle).
     crisis_wait_seconds: float = 2.0
-    lang: str = "en"
+    # Any other turn: then "I can't search right now" and the contacts. Under the
+    # platforms' patience (Discord: 15 minutes for a deferred answer) and well under a
+    # SIGTERM's 10 s grace (adapters/cli.py STOP_DEADLINE), so a stop never waits on it.
+    turn_wait_seconds: float = 8.0
+    # A listing checked longer ago than this is "not checked recently" in its details
+    # (STALE_AFTER_DAYS; search and /stale get the same value from adapters/wiring.py).
+    stale_after: timedelta = DEFAULT_STALE_AFTER
     # Retention periods in days, as `recovery-bot jobs retention` applies them (shown
     # by /privacy; see bot/retention.py).
     report_days: int = 180
     notification_days: int = 30
     delivery_days: int = 30
-
-
-@dataclass
-class Turn:
-    """One message being handled: what came in, the state, and the replies so far."""
-
-    msg: Incoming
-    state: State
-    session: Session
-    now: datetime
-    text: str = ""
-    replies: list[Reply] = field(default_factory=list)
-    erase: bool = False  # /forget confirmed: delete, do not save
-
-    def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **kw: object) -> None:
-        self.replies.append(Reply(text, buttons, **kw))  # type: ignore[arg-type]
 
 
 Handler = Callable[["Conversation", Turn], None]
@@ -133,65 +115,98 @@ def echo(text: str, limit: int = 40) -> str:
     return text[:limit] + ("…" if len(text) > limit else "")
 
 
-def b(key: str, payload: str, **values: object) -> Button:
-    return Button(t(key, **values), payload)
-
-
 class Conversation:
     def __init__(self, sessions: sessionmaker, gazetteer: Gazetteer,
                  search: DirectorySearch, config: Config | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 volunteering: Volunteering | None = None,
                  features: Sequence[Feature] = ()) -> None:
         self.sessions = sessions
         self.gazetteer = gazetteer
         self.search = search
         self.config = config or Config()
         self.clock = clock
-        self.volunteering = volunteering or Volunteering(gazetteer)
         # Features add commands and the steps of their own guided flows (the steps'
         # names are theirs, e.g. "v_..."), handled before the search conversation's.
-        self.features: list[Feature] = [self.volunteering, *features]
+        # They come from the composition root (adapters/wiring.py) only.
+        self.features: list[Feature] = list(features)
         self.feature_commands = {k: f for f in self.features for k in f.commands}
         self.feature_steps = {k: f for f in self.features for k in f.steps}
         self.drafting_steps = frozenset().union(*(f.drafting for f in self.features))
 
+    def menu(self, role: str | None = None) -> tuple[str, ...]:
+        """The commands a platform's menu shows someone with `role` ("volunteer",
+        "admin"; None: everyone), built from the features (bot/access.py `role_of`)."""
+        ranks = MENU_RANKS.get(role, MENU_RANKS[None])
+        extra = [c for rank in ranks for f in self.features for c in f.menus.get(rank, ())]
+        return tuple(dict.fromkeys((*CORE_MENU, *extra)))
+
     # -- entry point --------------------------------------------------------------
 
     async def handle(self, msg: Incoming) -> list[Reply]:
+        """The replies to one message. With `msg.contacts_sent` (the turn runner,
+        adapters/turns.py, sent `first_aid`'s contacts already) a danger message's turn
+        leaves them out; called alone (tests, benchmarks) it puts them first."""
         reading = read(msg.text) if msg.text else NO_DANGER
-        if reading.signal is not None:
+        if reading.signal is not None and not msg.contacts_sent:
             # Logged without the text or the kind: only that a signal was seen, for whom
             # (hashed).
             log.warning("crisis signal", extra={"conv": msg.ref.log_id})
         return await self._handle(msg, reading)
 
+    async def first_aid(self, msg: Incoming) -> Reply | None:
+        """The crisis contacts for a danger message, or None: what the turn runner sends
+        before any lock, claim or database work. Needs no database: the nation comes from
+        a place the message names, else from the stored state if the database answers
+        within FIRST_AID_LOOKUP_SECONDS, else every nation's lines are shown."""
+        if not msg.text:
+            return None
+        signal = read(msg.text).signal
+        if signal is None:
+            return None
+        log.warning("crisis signal", extra={"conv": msg.ref.log_id})
+        return crisis_reply(signal, await self._nation_for(msg))
+
+    async def _nation_for(self, msg: Incoming) -> str | None:
+        found = understand_request(clean(msg.text or ""), self.gazetteer).place
+        if found is not None and found.status == "found" and found.place is not None:
+            return self._nation_at(found.place.latitude, found.place.longitude)
+
+        def stored() -> str | None:
+            with self.sessions() as session:
+                return self._nation(storage.load(session, msg.ref.key, self.clock()))
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(stored),
+                                          FIRST_AID_LOOKUP_SECONDS)
+        except Exception:  # noqa: BLE001 - no nation is a fine answer; the contacts go
+            return None
+
     async def _handle(self, msg: Incoming, reading: Reading) -> list[Reply]:
-        """Run the turn in a worker thread. A danger message's turn gets
-        `crisis_wait_seconds`: a hung or slow database never holds its contacts back
-        (the late turn is then rolled back, so nothing of it is kept or replayed)."""
+        """Run the turn in a worker thread, for at most `turn_wait_seconds` (a danger
+        message's: `crisis_wait_seconds`): a hung or slow database never leaves anyone
+        unanswered, and never holds contacts back (a late turn is rolled back, so
+        nothing of it is kept or replayed)."""
         abandoned = threading.Event()
         signal = reading.signal
+        sent = msg.contacts_sent
+        wait = self.config.turn_wait_seconds if signal is None else \
+            self.config.crisis_wait_seconds
         try:
             work = asyncio.to_thread(self._handle_stored, msg, reading, abandoned)
-            if signal is None:
-                return await work
             try:
-                return await asyncio.wait_for(work, self.config.crisis_wait_seconds)
+                return await asyncio.wait_for(work, wait)
             except TimeoutError:
                 abandoned.set()
-                log.error("turn too slow: crisis contacts sent alone",
-                          extra={"conv": msg.ref.log_id})
-                return fallback_replies("db_down", signal)
+                log.error("turn too slow: answered without it", extra={"conv": msg.ref.log_id})
+                return fallback_replies("db_down", signal, contacts_sent=sent)
         except SQLAlchemyError as exc:
             # The exception's type only: its message can hold SQL and values.
             log.error("database error: %s", type(exc).__name__,
                       extra={"conv": msg.ref.log_id})
-            return fallback_replies("db_down", signal)
+            return fallback_replies("db_down", signal, contacts_sent=sent)
         except Exception as exc:  # noqa: BLE001 - a bug must not leave anyone unanswered
             log.error("turn failed: %s", type(exc).__name__, extra={"conv": msg.ref.log_id},
                       exc_info=False)
-            return fallback_replies("went_wrong", signal)
+            return fallback_replies("went_wrong", signal, contacts_sent=sent)
 
     def _greeting(self) -> str:
         return t("greeting", ttl_hours=int(self.config.ttl.total_seconds() // 3600))
@@ -200,7 +215,10 @@ class Conversation:
         """The nation of the person's coarse place, if they gave one."""
         if state.place is None:
             return None
-        near = self.gazetteer.nearest_place(state.place.latitude, state.place.longitude)
+        return self._nation_at(state.place.latitude, state.place.longitude)
+
+    def _nation_at(self, latitude: float, longitude: float) -> str | None:
+        near = self.gazetteer.nearest_place(latitude, longitude)
         return near.country if near is not None and near.country else None
 
     def _crisis_turn(self, turn: Turn, signal: CrisisSignal) -> bool:
@@ -222,8 +240,9 @@ class Conversation:
             # with?", and the "pills" in "took too many pills" is not a need to search.
             if req.place is not None or ONLINE_WORDS.search(turn.text) is not None:
                 handled = self._understood(turn, req)
-        # The nation comes from the place just given, or the one from before.
-        at.insert(0, crisis_reply(signal, self._nation(turn.state)))
+        if not turn.msg.contacts_sent:
+            # The nation comes from the place just given, or the one from before.
+            at.insert(0, crisis_reply(signal, self._nation(turn.state)))
         return handled
 
     def _handle_stored(self, msg: Incoming, reading: Reading = NO_DANGER,
@@ -231,6 +250,7 @@ class Conversation:
         now = self.clock()
         with self.sessions() as session:
             state = storage.load(session, msg.ref.key, now)
+            step, flow = state.step, dict(state.flow)
             turn = Turn(msg, state, session, now, text=clean(msg.text or ""))
             keep = True
             if reading.signal is not None:
@@ -241,16 +261,21 @@ class Conversation:
                 if reading.mentioned and turn.state.step not in self.drafting_steps:
                     turn.replies.insert(0, signpost_reply(reading.mentioned,
                                                           self._nation(turn.state)))
+            if step in self.feature_steps:
+                # However the person moved on, what the flow they left drafted goes.
+                self.feature_steps[step].left(turn, step, flow)
             if abandoned is not None and abandoned.is_set():
                 session.rollback()  # the contacts went out without this turn
                 return []
+            replies = [_fit(r) for r in turn.replies]
+            if keep:
+                _location_asked(replies, state.location_asked, turn.state)
             if turn.erase:
                 storage.forget(session, msg.ref.key)
                 for feature in self.features:  # roles, subscriptions, ...
                     feature.forget(session, msg.ref)
             elif keep:
                 storage.save(session, msg.ref.key, turn.state, now, self.config.ttl)
-            replies = [_fit(r) for r in turn.replies]
             if msg.update_id is not None:
                 # Committed with the state: a retry of this update replays these replies
                 # rather than running the turn again on the state it moved to.
@@ -309,8 +334,7 @@ class Conversation:
     # -- global commands ----------------------------------------------------------
 
     def _cmd_start(self, turn: Turn, arg: str) -> None:
-        if arg.startswith("volunteer-"):  # an invite's deep link
-            self.volunteering.cmd_volunteer(turn, arg)
+        if arg and any(f.deep_link(turn, arg) for f in self.features):  # an invite's link
             return
         self._restart(turn, greet=True, quiet=bool(arg))
         if arg:
@@ -439,7 +463,7 @@ class Conversation:
         payload = turn.msg.payload or ""
         if payload == "n*":
             turn.state.needs = []
-        elif (i := _index(payload, "n", len(NEED_BUTTONS))) is not None:
+        elif (i := payload_index(payload, "n", len(NEED_BUTTONS))) is not None:
             turn.state.needs = [NEED_BUTTONS[i]]
         elif payload == "online":
             turn.state.online_only = True
@@ -459,7 +483,7 @@ class Conversation:
             turn.state.online_only = True
             self._show_results(turn, fresh=True)
             return
-        if (i := _index(payload, "c", len(turn.state.choices))) is not None:
+        if (i := payload_index(payload, "c", len(turn.state.choices))) is not None:
             turn.state.place = turn.state.choices[i]
             turn.state.choices = []
             turn.state.online_only = False
@@ -474,7 +498,7 @@ class Conversation:
 
     def step_results(self, turn: Turn) -> None:
         state, payload = turn.state, turn.msg.payload or ""
-        if (i := _index(payload, "d", len(state.results))) is not None:
+        if (i := payload_index(payload, "d", len(state.results))) is not None:
             self._show_details(turn, state.results[i])
             return
         if payload == "more":
@@ -510,12 +534,13 @@ class Conversation:
     def step_report(self, turn: Turn) -> None:
         payload = turn.msg.payload or ""
         listing = turn.state.listing
-        i = _index(payload, "r", len(REPORT_REASONS))
+        i = payload_index(payload, "r", len(REPORT_REASONS))
         row = turn.session.get(Listing, listing) if listing is not None else None
         if i is not None and row is not None:
             turn.session.add(ProblemReport(listing_id=row.id, reason=REPORT_REASONS[i],
                                            created_at=turn.now))
-            self.volunteering.report_filed(turn.session, row, turn.now)
+            for feature in self.features:
+                feature.listing_reported(turn.session, row, turn.now)
             turn.state.step = Step.DETAILS
             turn.say(t("report_thanks"), ((b("b_back", "back"),
                                            b("b_restart", "restart")),))
@@ -670,7 +695,7 @@ class Conversation:
         if v.accessibility:
             lines.append(t("details_access", access=", ".join(a.replace("_", " ")
                                                               for a in v.accessibility)))
-        if v.last_verified and turn.now - v.last_verified <= STALE_AFTER:
+        if v.last_verified and turn.now - v.last_verified <= self.config.stale_after:
             lines.append(t("details_checked", date=v.last_verified.strftime("%d %b %Y")))
         else:
             lines.append(t("details_not_checked"))
@@ -713,12 +738,10 @@ def _step_reached(state: State) -> Step:
     return Step.PLACE if state.needs else Step.NEEDS
 
 
-def _index(payload: str, prefix: str, size: int) -> int | None:
+def payload_index(payload: str, prefix: str, size: int) -> int | None:
     """The position in a payload such as "d3", if it is one below `size`."""
-    m = re.fullmatch(re.escape(prefix) + r"([0-9]{1,3})", payload)
-    if m is None or int(m[1]) >= size:
-        return None
-    return int(m[1])
+    i = payload_number(payload, prefix, digits=3)
+    return i if i is not None and i < size else None
 
 
 def _valid_location(lat: object, lon: object) -> bool:
@@ -751,6 +774,19 @@ def _when(when: datetime, now: datetime) -> str:
 def osm_url(lat: float, lon: float) -> str:
     return (f"https://www.openstreetmap.org/?mlat={lat:.4f}&mlon={lon:.4f}"
             f"#map=16/{lat:.4f}/{lon:.4f}")
+
+
+def _location_asked(replies: list[Reply], asked_before: bool, state: State) -> None:
+    """Whether a request for the person's location is open, kept in the state; the
+    first reply of a turn that ends one says so (Reply.dismiss_location), except on a
+    crisis reply, which never waits for that."""
+    if any(r.request_location for r in replies):
+        state.location_asked = True
+    elif asked_before and replies and not any(r.crisis for r in replies):
+        replies[0] = replace(replies[0], dismiss_location=True)
+        state.location_asked = False
+    else:
+        state.location_asked = asked_before
 
 
 def _fit(reply: Reply) -> Reply:

@@ -7,14 +7,18 @@ happened; this module decides what that means for the row.
 Broadcast rows, per platform, in a loop:
 1. claim up to `batch` due rows (SKIP LOCKED on PostgreSQL; one worker on SQLite), mark
    them `sending` with this worker's id and the time, commit;
-2. send each, at most `rate` a second in all (aiolimiter, capacity 1, so never a burst
-   above the rate in any one-second window) and one a second per chat, a few at a time;
+2. send each, at most `rate` a second in all and one a second per chat, a few at a
+   time. The rate is the bot token's, not the process's: each send takes a slot from the
+   token's send budget (bot/send_budget.py), shared through PostgreSQL by every process
+   that sends with the token, so N processes together keep within it; on SQLite (one
+   process) it is an in-process aiolimiter of capacity 1, so never a burst above the
+   rate in any one-second window. Per-chat pacing stays per process;
 3. right after each send, commit that row's outcome: sent (with the platform's message
    id), unsubscribed (403 / blocked / DMs closed: the subscription goes too; for an
    announcement channel gone or forbidden: failed, and the server's setting goes), failed
    (refused for good, or MAX_ATTEMPTS transient failures), or back to pending with a
-   not-before time (429: the whole platform pauses for retry_after; network errors:
-   a short back-off).
+   not-before time (429: the whole platform pauses for retry_after, in every process
+   sharing the budget; network errors: a short back-off).
 
 Crash safety. A row marked sent was committed after its send and is never claimed again.
 A worker killed at any point leaves at most `batch` rows in `sending`; once their claim
@@ -45,7 +49,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -56,6 +60,7 @@ from sqlalchemy.orm import sessionmaker
 from bot import broadcast_store as store
 from bot import outbox
 from bot.broadcasting import for_channel
+from bot.send_budget import Budget, LocalBudget
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +74,6 @@ class Outcome:
     message_id: str | None = None
     retry_after: float = 0.0
     error: str = ""
-
-
-SENT = Outcome("sent")
 
 
 class Sender(Protocol):
@@ -126,12 +128,9 @@ class ChatPacer:
 class _Platform:
     sender: Sender
     limits: Limits
-    limiter: AsyncLimiter
+    budget: Budget  # the bot token's send budget: shared on PostgreSQL
     pacer: ChatPacer
     paused_until: float = 0.0  # time.monotonic() while a 429 holds the platform
-    sent: int = 0
-    rate_limited: int = 0
-    inflight: set[asyncio.Task] = field(default_factory=set)
 
 
 class Worker:
@@ -139,7 +138,11 @@ class Worker:
                  limits: Mapping[str, Limits] | None = None, batch: int = 25,
                  lease: timedelta = timedelta(seconds=60), idle: float = 1.0,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 name: str | None = None, notifications: bool = True) -> None:
+                 name: str | None = None, notifications: bool = True,
+                 budgets: Mapping[str, Budget] | None = None) -> None:
+        """`budgets`: each platform's send budget (bot/send_budget.py `budget_for`,
+        shared by every process with the token); none given: this process's own, at
+        the limits' rate."""
         self.sessions = sessions
         self.batch = batch
         self.lease = lease
@@ -152,8 +155,8 @@ class Worker:
         self.platforms: dict[str, _Platform] = {}
         for name_, sender in senders.items():
             lim = limits.get(name_, Limits())
-            # Capacity 1 refilled at `rate`: never more than rate + 1 in any second.
-            self.platforms[name_] = _Platform(sender, lim, AsyncLimiter(1, 1.0 / lim.rate),
+            budget = (budgets or {}).get(name_) or LocalBudget(lim.rate)
+            self.platforms[name_] = _Platform(sender, lim, budget,
                                               ChatPacer(lim.per_chat_interval))
 
     # -- running ------------------------------------------------------------------------
@@ -223,7 +226,10 @@ class Worker:
             if not await self._pause(p, row):
                 return
             await p.pacer.wait(row.user_id)
-            await p.limiter.acquire()
+            wait = await p.budget.acquire(max_wait=self.lease.total_seconds() / 3)
+            if wait:  # the token's budget is paused (a 429) past what a row may be held
+                await asyncio.to_thread(self._release, row, wait, "rate limited")
+                return
             if not await self._pause(p, row):
                 return
             try:
@@ -236,6 +242,8 @@ class Worker:
             except Exception as exc:  # noqa: BLE001 - a sender bug must not lose the row
                 log.exception("delivery: sender failed")
                 outcome = Outcome("retry", retry_after=5.0, error=type(exc).__name__)
+            if outcome.error == "429":  # every process with the token waits it out
+                await p.budget.pause(outcome.retry_after)
             await asyncio.to_thread(self._record, p, row, outcome)
 
     async def _pause(self, p: _Platform, row: store.Claimed) -> bool:
@@ -260,7 +268,6 @@ class Worker:
         now = self.clock()
         with self.sessions() as session:
             if outcome.kind == "sent":
-                p.sent += 1
                 if not store.mark_sent(session, row.id, self.name, now, outcome.message_id):
                     log.warning("delivery: row %d was reclaimed while this worker held it",
                                 row.id)
@@ -268,7 +275,6 @@ class Worker:
                 store.mark_blocked(session, row, self.name, outcome.error)
             elif outcome.kind == "retry" and row.attempts < store.MAX_ATTEMPTS:
                 if outcome.error == "429":
-                    p.rate_limited += 1
                     p.paused_until = max(p.paused_until,
                                          time.monotonic() + outcome.retry_after)
                     log.warning("delivery: %s rate limited for %.1f s", p.sender.platform,
@@ -288,7 +294,7 @@ class Worker:
             rows = await asyncio.to_thread(outbox.claim, session, platform, limit)
             for row in rows:
                 await p.pacer.wait(row.user_id)
-                await p.limiter.acquire()
+                await p.budget.acquire()
                 try:
                     outcome = await p.sender.send(row.user_id, row.text, f"rcn{row.id}")
                 except Exception as exc:  # noqa: BLE001
@@ -297,6 +303,7 @@ class Worker:
                 row.attempts += 1
                 if outcome.kind == "retry" and outcome.error == "429":
                     p.paused_until = time.monotonic() + outcome.retry_after
+                    await p.budget.pause(outcome.retry_after)
                     break
                 if outcome.kind != "retry" or row.attempts >= store.MAX_ATTEMPTS:
                     # Sent; or nobody to deliver to (blocked), refused, or given up on.

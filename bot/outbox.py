@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from directory.models import Base
+from directory.models import Base, UTCDateTime
 
 
 class Notification(Base):
@@ -22,8 +22,8 @@ class Notification(Base):
     platform: Mapped[str] = mapped_column(String(16), index=True)
     user_id: Mapped[str] = mapped_column(String(64))  # delivered as a direct message
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -45,10 +45,3 @@ def claim(session: Session, platform: str, limit: int = 50) -> list[Notification
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True)
     return list(session.scalars(q))
-
-
-def for_user(session: Session, platform: str, user_id: str) -> list[Notification]:
-    return list(session.scalars(
-        select(Notification).where(Notification.platform == platform,
-                                   Notification.user_id == user_id)
-        .order_by(Notification.id)))

@@ -11,17 +11,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Integer,
     String,
     bindparam,
     delete,
-    false,
     insert,
     select,
     text,
@@ -32,7 +30,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from directory.models import Base
+from directory.models import Base, UTCDateTime
 
 
 class ConversationRow(Base):
@@ -40,7 +38,7 @@ class ConversationRow(Base):
 
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[dict] = mapped_column(JSON)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # False once the platform said the person cannot be reached (blocked the bot, closed
     # their DMs): nothing more is sent until they write again.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -56,7 +54,7 @@ class ProcessedUpdate(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     # When claimed, moved on by every message sent: the claim's lease runs from here.
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # False while a process is answering it; a claim not moved on within its lease is
     # taken over by a retry.
     done: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
@@ -70,9 +68,6 @@ class ProcessedUpdate(Base):
     # the bot said to someone, kept only while they are being sent.
     replies: Mapped[list | None] = mapped_column(JSON, nullable=True)
     sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # Whether the chat showed our location keyboard when the turn began: rendering
-    # depends on it, and a takeover must render the same messages to skip the sent ones.
-    keyboard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def key_hash(key: str) -> str:
@@ -102,6 +97,9 @@ class State:
     # A volunteer's guided flow (bot/volunteering.py): ids and the field being edited;
     # for /addgroup, the new group's values. Never a person seeking help's words.
     flow: dict = field(default_factory=dict)
+    # The last reply asked for a location and no turn has ended that yet (see
+    # Reply.dismiss_location): which keyboard shows is state, not one process's memory.
+    location_asked: bool = False
 
     def to_json(self) -> dict:
         # By hand rather than dataclasses.asdict, whose deep copies showed up as 6% of a
@@ -115,6 +113,7 @@ class State:
             "offset": self.offset, "results": list(self.results),
             "choices": [memo(c) for c in self.choices],
             "listing": self.listing, "flow": dict(self.flow),
+            "location_asked": self.location_asked,
         }
 
     @classmethod
@@ -132,13 +131,13 @@ class State:
 # per call, or through the ORM's identity map and unit of work, they cost several times
 # more than the database work itself (benchmarks/conversation.py).
 _LOAD = text("SELECT state, expires_at FROM conversation WHERE key_hash = :h").columns(
-    state=JSON, expires_at=DateTime(timezone=True))
+    state=JSON, expires_at=UTCDateTime())
 _SAVE = text(
     "INSERT INTO conversation (key_hash, state, expires_at, active) "
     "VALUES (:h, :state, :expires, :active) "
     "ON CONFLICT (key_hash) DO UPDATE SET state = excluded.state, "
     "expires_at = excluded.expires_at, active = excluded.active"
-).bindparams(bindparam("state", type_=JSON), bindparam("expires", type_=DateTime(timezone=True)),
+).bindparams(bindparam("state", type_=JSON), bindparam("expires", type_=UTCDateTime()),
              bindparam("active", type_=Boolean))
 _UPSERT_DIALECTS = ("postgresql", "sqlite")
 
@@ -150,7 +149,6 @@ def load(session: Session, key: str, now: datetime) -> State:
     if row is None:
         return State()
     data, expires = row
-    expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
     if expires <= now:
         return State()
     return State.from_json(data)
@@ -229,11 +227,10 @@ class Claim:
     owner: str = ""
     replies: list[dict] | None = None
     sent: int = 0
-    keyboard: bool = False
 
 
 def begin_update(session: Session, platform: str, update_id: str, now: datetime,
-                 lease: timedelta, keyboard: bool = False) -> Claim:
+                 lease: timedelta) -> Claim:
     """Claim an update for answering (see Claim). A claim not moved on for `lease`
     belonged to a process that died: it is taken over, with its journal."""
     dialect = session.get_bind().dialect.name
@@ -244,21 +241,21 @@ def begin_update(session: Session, platform: str, update_id: str, now: datetime,
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     inserted = session.execute(
         upsert(ProcessedUpdate).values(platform=platform, update_id=update_id, seen_at=now,
-                                       done=False, owner=owner, sent=0, keyboard=keyboard)
+                                       done=False, owner=owner, sent=0)
         .on_conflict_do_nothing().returning(ProcessedUpdate.update_id)).first()
     if inserted is not None:
-        return Claim("first", owner, keyboard=keyboard)
+        return Claim("first", owner)
     # Take over a stale claim atomically: only one retry can move seen_at forward.
     taken = session.execute(
         update(ProcessedUpdate)
         .where(ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id,
                ProcessedUpdate.done.is_(False), ProcessedUpdate.seen_at < now - lease)
         .values(seen_at=now, owner=owner)
-        .returning(ProcessedUpdate.replies, ProcessedUpdate.sent, ProcessedUpdate.keyboard)
+        .returning(ProcessedUpdate.replies, ProcessedUpdate.sent)
     ).first()
     if taken is not None:
-        replies, sent, shown = taken
-        return Claim("first", owner, replies, sent or 0, bool(shown))
+        replies, sent = taken
+        return Claim("first", owner, replies, sent or 0)
     done = session.scalar(select(ProcessedUpdate.done).where(
         ProcessedUpdate.platform == platform, ProcessedUpdate.update_id == update_id))
     return Claim("done" if done is not False else "busy")

@@ -5,7 +5,7 @@ any reply degrades to plain text."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 # Replies stay under this so every platform can show them (Discord allows 2000 per
@@ -46,6 +46,10 @@ class Incoming:
     # when the adapter claimed it: the conversation then journals its replies with the
     # state it saves, so a retry of the update replays them instead of running again.
     update_id: str | None = None
+    # The crisis contacts for this message's text went out already: the turn runner
+    # (adapters/turns.py) sends `Responder.first_aid` before anything else, so the turn
+    # leaves them out.
+    contacts_sent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,10 @@ class Reply:
     request_location: bool = False  # offer a "share my location" control
     card: PlaceCard | None = None
     crisis: bool = False  # crisis contacts: adapters must never drop or delay these
+    # The location asked for in an earlier turn is no longer wanted: an adapter that
+    # shows a lasting control for it (Telegram's reply keyboard) removes it now. Part of
+    # the conversation's state, so every process renders the same.
+    dismiss_location: bool = False
 
     def plain_text(self) -> str:
         """The reply as plain text, with buttons as numbered choices."""
@@ -95,6 +103,7 @@ class Reply:
         return {"text": self.text,
                 "buttons": [[[b.label, b.payload] for b in row] for row in self.buttons],
                 "request_location": self.request_location, "crisis": self.crisis,
+                "dismiss_location": self.dismiss_location,
                 "card": None if card is None else {
                     "title": card.title, "address": card.address, "latitude": card.latitude,
                     "longitude": card.longitude, "map_url": card.map_url}}
@@ -107,24 +116,31 @@ class Reply:
                                  for row in data.get("buttons", [])),
                    request_location=bool(data.get("request_location")),
                    card=PlaceCard(**card) if card else None,
-                   crisis=bool(data.get("crisis")))
+                   crisis=bool(data.get("crisis")),
+                   dismiss_location=bool(data.get("dismiss_location")))
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    ref: ConversationRef
-    replies: list[Reply] = field(default_factory=list)
+class Responder(Protocol):
+    """What adapters talk to: the conversation (bot/conversation.py), or a wrapper of it
+    that measures it (adapters/metrics.py)."""
+
+    async def handle(self, message: Incoming) -> list[Reply]: ...
+
+    async def first_aid(self, message: Incoming) -> Reply | None:
+        """The crisis contacts for a danger message (None otherwise), needing no
+        database: sent before anything else is done with the message."""
+        ...
+
+    def menu(self, role: str | None = None) -> tuple[str, ...]:
+        """The commands a platform's menu shows someone with this role."""
+        ...
 
 
 class Adapter(Protocol):
     """What every platform adapter provides."""
 
-    async def start(self, handler: Handler) -> None: ...
+    async def start(self, responder: Responder) -> None: ...
 
     async def stop(self) -> None: ...
 
     async def send(self, ref: ConversationRef, reply: Reply) -> None: ...
-
-
-class Handler(Protocol):
-    async def __call__(self, message: Incoming) -> list[Reply]: ...

@@ -1,9 +1,9 @@
 """Volunteers keep their listings current; admins invite, review and watch freshness.
 
 Platform-free like the rest of the conversation: Conversation hands over the commands
-in COMMANDS and every step whose name starts with "v_". Each privileged command asks
-`bot.access` on every call, never the platform; a refusal is polite, the same whatever
-the reason (nothing is revealed about what exists), and audited.
+in `commands` and the steps of VStep ("v_...", drawn in bot/volunteering.mmd). Each
+privileged command asks `bot.access` on every call, never the platform; a refusal is
+polite, the same whatever the reason (nothing is revealed about what exists), and audited.
 
 Guided flows keep their place in the conversation state (`State.flow`): ids, a field
 name, and for /addgroup the new group's values. Nothing is written until the person
@@ -12,9 +12,10 @@ confirms, so /cancel at any step leaves no trace.
 
 from __future__ import annotations
 
+import enum
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,31 +23,47 @@ from sqlalchemy.orm import Session
 from bot import access, outbox
 from bot.access import Actor
 from bot.catalogue import t
+from bot.features import Feature, Turn, b, payload_number
 from bot.types import Button, ConversationRef
 from directory import curation
 from directory.fields import BY_KEY, FIELDS, Invalid, parse_schedule, show
+from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer
 from directory.models import Listing, Organisation, Revision
 from directory.records import ListingRecord
 from directory.repository import upsert_listing
 
-if TYPE_CHECKING:
-    from bot.conversation import Turn
-
 MAX_LISTED = 20  # listings offered as buttons at once (Discord: 25 components per message)
 
 
-def b(key: str, payload: str, **values: object) -> Button:
-    return Button(t(key, **values), payload)
+_id = payload_number
+# What a platform's command menu shows each role (bot/features.py `Feature.menus`).
+VOLUNTEER_MENU = ("mylistings", "edit", "addgroup", "pause", "resume", "verify", "history",
+                  "undo", "link")
+ADMIN_MENU = VOLUNTEER_MENU + ("invite", "volunteers", "trust", "review", "stale")
+# Where a finished or cancelled flow leaves the person: the conversation's first step
+# (bot/conversation.py Step.NEW; a feature does not import the conversation).
+CONVERSATION_START = "new"
 
 
-def _id(payload: str, prefix: str) -> int | None:
-    m = re.fullmatch(re.escape(prefix) + r"([0-9]{1,9})", payload or "")
-    return int(m[1]) if m else None
+class VStep(enum.StrEnum):
+    """The steps of the volunteers' and admins' guided flows, drawn in volunteering.mmd
+    (tests/test_features.py keeps it true). The values are stored in people's saved
+    conversation state: never change one."""
+
+    PICK = "v_pick"  # which listing (/edit, /pause, /resume, /verify, /history)
+    FIELD = "v_field"  # which field to edit
+    VALUE = "v_value"  # the field's new value, typed
+    CONFIRM = "v_confirm"  # the drafted change, to confirm
+    NOTE = "v_note"  # a pause's note, typed
+    REVIEW = "v_review"  # an admin approves or rejects the next pending change
+    REASON = "v_reason"  # why it was rejected, typed
+    ADD = "v_add"  # /addgroup: organisation, then each value, then confirm
+    MANAGE = "v_manage"  # /volunteers: remove or trust one
 
 
-class Volunteering:
-    def __init__(self, gazetteer: Gazetteer, stale_after: timedelta = timedelta(days=90),
+class Volunteering(Feature):
+    def __init__(self, gazetteer: Gazetteer, stale_after: timedelta = DEFAULT_STALE_AFTER,
                  invite_link: str | None = None) -> None:
         self.gazetteer = gazetteer
         self.stale_after = stale_after
@@ -61,13 +78,15 @@ class Volunteering:
             "volunteers": self.cmd_volunteers, "trust": self.cmd_trust,
             "review": self.cmd_review, "stale": self.cmd_stale,
         }
+        self.menus = {"volunteer": VOLUNTEER_MENU, "admin": ADMIN_MENU}
         # A listing's values, a new group's, a pause note, why a change was turned down.
-        self.drafting = frozenset({"v_value", "v_add", "v_reason", "v_note"})
+        self.drafting = frozenset({VStep.VALUE, VStep.ADD, VStep.REASON, VStep.NOTE})
         self.steps = {
-            "v_pick": self.step_pick, "v_field": self.step_field, "v_value": self.step_value,
-            "v_confirm": self.step_confirm, "v_note": self.step_note,
-            "v_review": self.step_review, "v_reason": self.step_reason,
-            "v_add": self.step_add, "v_manage": self.step_manage,
+            VStep.PICK: self.step_pick, VStep.FIELD: self.step_field,
+            VStep.VALUE: self.step_value, VStep.CONFIRM: self.step_confirm,
+            VStep.NOTE: self.step_note, VStep.REVIEW: self.step_review,
+            VStep.REASON: self.step_reason, VStep.ADD: self.step_add,
+            VStep.MANAGE: self.step_manage,
         }
 
     # -- who is asking ------------------------------------------------------------
@@ -79,7 +98,8 @@ class Volunteering:
     def _refuse(self, turn: Turn, actor: Actor, command: str,
                 organisation_id: int | None = None) -> None:
         access.audit(turn.session, actor, command, False, turn.now, organisation_id)
-        turn.state.flow = {}
+        # A refusal ends the flow: its step without its flow could not go on.
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         turn.say(t("v_refused"))
 
     def _allowed(self, turn: Turn, actor: Actor, command: str,
@@ -156,7 +176,7 @@ class Volunteering:
         turn.say("\n".join(lines) if listings else t("v_no_listings"))
 
     def _listing_line(self, listing: Listing, now: datetime) -> str:
-        checked = curation.aware(listing.last_verified_at)
+        checked = listing.last_verified_at
         stale = checked is None or now - checked > self.stale_after
         mark = " " + t("v_stale_mark") if stale else ""
         paused = " " + t("v_paused_mark") if listing.status == "temporarily_closed" else ""
@@ -179,7 +199,7 @@ class Volunteering:
             turn.say(t("v_no_listings"))
             return
         turn.state.flow = {"cmd": command}
-        turn.state.step = "v_pick"
+        turn.state.step = VStep.PICK
         rows = tuple((Button(x.name[:60], f"vl{x.id}"),) for x in listings)
         turn.say(t("v_pick"), rows + ((b("v_b_cancel", "vx"),),))
 
@@ -198,14 +218,14 @@ class Volunteering:
         command = turn.state.flow.get("cmd")
         turn.state.flow["listing"] = listing.id
         if command == "edit":
-            turn.state.step = "v_field"
+            turn.state.step = VStep.FIELD
             rows = [tuple(b("v_f_" + f.key, f"vf{i}") for i, f in enumerate(FIELDS[k:k + 3]
                                                                               , k))
                     for k in range(0, len(FIELDS), 3)]
             turn.say(t("v_which_field", name=listing.name),
                      tuple(rows) + ((b("v_b_cancel", "vx"),),))
         elif command == "pause":
-            turn.state.step = "v_note"
+            turn.state.step = VStep.NOTE
             turn.say(t("v_pause_note", name=listing.name),
                      ((b("v_b_no_note", "vn0"), b("v_b_cancel", "vx")),))
         elif command == "resume":
@@ -214,7 +234,7 @@ class Volunteering:
         elif command == "verify":
             self._allowed(turn, actor, "verify", listing.organisation_id)
             curation.verify(turn.session, listing, actor.name, turn.now)
-            turn.state.flow, turn.state.step = {}, "new"
+            turn.state.flow, turn.state.step = {}, CONVERSATION_START
             turn.say(t("v_verified", name=listing.name))
         elif command == "history":
             self._allowed(turn, actor, "history", listing.organisation_id)
@@ -252,16 +272,16 @@ class Volunteering:
                 curation.ChangeRequest.listing_id == listing.id,
                 curation.ChangeRequest.status.in_(("pending", "rejected", "conflict")))
             .order_by(curation.ChangeRequest.id.desc()).limit(10)))
-        entries = [(curation.aware(r.at), f"{r.actor} · {r.action}: " + ", ".join(
+        entries = [(r.at, f"{r.actor} · {r.action}: " + ", ".join(
             sorted(r.after))[:120]) for r in revisions]
-        entries += [(curation.aware(c.created_at), f"person:{c.person_id} · {c.kind} "
+        entries += [(c.created_at, f"person:{c.person_id} · {c.kind} "
                      f"{t('v_f_' + c.field).lower()}: {c.status}"
                      + (f" ({c.reason[:80]})" if c.reason else "")) for c in proposals]
         entries.sort(key=lambda e: e[0], reverse=True)  # type: ignore[arg-type, return-value]
         lines = [t("v_history", name=listing.name)]
         for when, what in entries[:12]:
             lines.append(f"• {when:%d %b %Y %H:%M} · {what}")
-        turn.state.flow, turn.state.step = {}, "new"
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         turn.say("\n".join(lines))
 
     # -- editing a field ------------------------------------------------------------
@@ -273,7 +293,7 @@ class Volunteering:
             return
         field = FIELDS[i]
         turn.state.flow["field"] = field.key
-        turn.state.step = "v_value"
+        turn.state.step = VStep.VALUE
         turn.say(t("v_type_value", field=t("v_f_" + field.key), example=field.example),
                  ((b("v_b_cancel", "vx"),),))
 
@@ -309,7 +329,7 @@ class Volunteering:
         change = curation.draft(turn.session, listing, actor.person_id or 0, kind, field,
                                 values, turn.now)
         turn.state.flow = {"change": change.id}
-        turn.state.step = "v_confirm"
+        turn.state.step = VStep.CONFIRM
         before = show(curation.typed(change.before)) if kind == "edit" else \
             t("v_status_" + listing.status)
         after = show(values) if kind == "edit" else t("v_status_" + values["status"])
@@ -334,7 +354,7 @@ class Volunteering:
         self._allowed(turn, actor, change.kind, listing.organisation_id)
         trusted = actor.is_admin or actor.trusted
         outcome = curation.submit(turn.session, change, actor.name, trusted, turn.now)
-        turn.state.flow, turn.state.step = {}, "new"
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         if outcome.status == "conflict":
             turn.say(t("v_conflict", name=listing.name, now=show(
                 curation.typed(outcome.now_values)) if change.kind == "edit" else
@@ -375,7 +395,7 @@ class Volunteering:
             turn.say(t("v_addgroup_admin"))
             return
         turn.state.flow = {"cmd": "addgroup", "org": orgs[0], "values": {}, "at": 0}
-        turn.state.step = "v_add"
+        turn.state.step = VStep.ADD
         if len(orgs) > 1:
             names = dict(turn.session.execute(select(Organisation.id, Organisation.name)
                                               .where(Organisation.id.in_(orgs))).tuples())
@@ -482,7 +502,7 @@ class Volunteering:
             **values)
         upsert_listing(turn.session, record, actor.name)
         self._allowed(turn, actor, "addgroup", org.id)
-        turn.state.flow, turn.state.step = {}, "new"
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         if trusted:
             turn.say(t("v_applied", name=values["name"]))
             return
@@ -548,7 +568,7 @@ class Volunteering:
             rows.append((Button(t("v_b_remove", n=person_id), f"vr{person_id}"),)
                         + (() if trusted else (Button(t("v_b_trust", n=person_id),
                                                       f"vt{person_id}"),)))
-        turn.state.flow, turn.state.step = {"org": org.id}, "v_manage"
+        turn.state.flow, turn.state.step = {"org": org.id}, VStep.MANAGE
         turn.say("\n".join(lines), tuple(rows) + ((b("v_b_cancel", "vx"),),))
 
     def step_manage(self, turn: Turn) -> None:
@@ -564,7 +584,7 @@ class Volunteering:
             if row is not None:
                 row.trusted = True
             turn.say(t("v_now_trusted", n=person))
-        turn.state.flow, turn.state.step = {}, "new"
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
 
     def cmd_trust(self, turn: Turn, arg: str) -> None:
         if self._admin(turn, "trust") is None:
@@ -583,7 +603,7 @@ class Volunteering:
     def _next_review(self, turn: Turn) -> None:
         queue = curation.pending(turn.session)
         if not queue:
-            turn.state.flow, turn.state.step = {}, "new"
+            turn.state.flow, turn.state.step = {}, CONVERSATION_START
             turn.say(t("v_review_empty"))
             return
         change = queue[0]
@@ -595,7 +615,7 @@ class Volunteering:
                      after=show(curation.typed(change.after)))
         else:
             what = t("v_review_" + change.kind)
-        turn.state.flow, turn.state.step = {"change": change.id}, "v_review"
+        turn.state.flow, turn.state.step = {"change": change.id}, VStep.REVIEW
         turn.say(t("v_review", n=len(queue), name=listing.name, who=change.person_id,
                    what=what),
                  ((b("v_b_approve", f"vp{change.id}"), b("v_b_reject", f"vj{change.id}")),
@@ -614,7 +634,7 @@ class Volunteering:
         listing = turn.session.get(Listing, change.listing_id)
         assert listing is not None
         if reject is not None:
-            turn.state.flow, turn.state.step = {"change": change.id}, "v_reason"
+            turn.state.flow, turn.state.step = {"change": change.id}, VStep.REASON
             turn.say(t("v_reject_reason"), ((b("v_b_cancel", "vx"),),))
             return
         outcome = curation.apply(turn.session, change, actor.name, turn.now, actor.person_id)
@@ -653,23 +673,42 @@ class Volunteering:
 
     # -- shared -----------------------------------------------------------------------
 
-    def _cancel(self, turn: Turn) -> None:
+    def _drop_change(self, turn: Turn) -> None:
         change_id = turn.state.flow.get("change")
         if change_id is not None:
             change = turn.session.get(curation.ChangeRequest, change_id)
             if change is not None and change.status == "draft":
                 change.status = "cancelled"
-        turn.state.flow, turn.state.step = {}, "new"
+
+    def _cancel(self, turn: Turn) -> None:
+        self._drop_change(turn)
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
         turn.say(t("v_cancelled"))
 
     def _notify(self, session: Session, person_ids: list[int], text: str,
                 now: datetime) -> None:
         outbox.enqueue(session, access.contacts(session, person_ids), text, now)
 
+    def deep_link(self, turn: Turn, arg: str) -> bool:
+        if not arg.startswith("volunteer-"):  # an invite's link, /start volunteer-CODE
+            return False
+        self.cmd_volunteer(turn, arg)
+        return True
+
+    def left(self, turn: Turn, step: str, flow: dict) -> None:
+        """A change drafted in the flow left and never confirmed is cancelled."""
+        change = flow.get("change")
+        if change is None or (turn.state.step in self.steps
+                              and turn.state.flow.get("change") == change):
+            return
+        row = turn.session.get(curation.ChangeRequest, change)
+        if row is not None and row.status == "draft":
+            row.status = "cancelled"
+
     def forget(self, session: Session, ref: ConversationRef) -> None:
         access.forget(session, ref.platform, ref.user_id)
 
-    def report_filed(self, session: Session, listing: Listing, now: datetime) -> None:
+    def listing_reported(self, session: Session, listing: Listing, now: datetime) -> None:
         """A problem report reaches the organisation's volunteers and the admins; it says
         nothing about who reported it."""
         people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]
@@ -682,7 +721,7 @@ def remind_stale(session: Session, now: datetime, after: timedelta) -> int:
     Returns how many listings were reminded about."""
     count = 0
     for listing in curation.stale(session, now, after):
-        last = curation.aware(listing.stale_reminded_at)
+        last = listing.stale_reminded_at
         if last is not None and now - last < after:
             continue
         people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]

@@ -8,13 +8,13 @@ and an actor name for the revision history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, or_, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from directory.models import Base, Listing, Revision
+from directory.models import Base, Listing, Revision, UTCDateTime
 from directory.repository import update_listing
 
 
@@ -33,16 +33,14 @@ class ChangeRequest(Base):
     # draft -> pending (waits for review) | applied | rejected | conflict | cancelled
     status: Mapped[str] = mapped_column(String(12), index=True)
     reason: Mapped[str | None] = mapped_column(Text)  # an admin's reason for rejecting
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[int | None] = mapped_column(Integer)
 
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for k, v in values.items():
-        if isinstance(v, datetime) and v.tzinfo is None:
-            v = v.replace(tzinfo=UTC)  # SQLite hands back naive datetimes; all are UTC
         out[k] = v.isoformat() if isinstance(v, datetime | date | time) else v
     return out
 
@@ -60,7 +58,7 @@ def typed(values: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(v, str) and k in _DATE_COLUMNS:
             v = date.fromisoformat(v)
         elif isinstance(v, str) and k in _DATETIME_COLUMNS:
-            v = aware(datetime.fromisoformat(v))
+            v = datetime.fromisoformat(v)
         out[k] = v
     return out
 
@@ -166,7 +164,7 @@ def undo(session: Session, revision: Revision, actor: str) -> Outcome:
 
 def stale(session: Session, now: datetime, after: timedelta,
           organisation_ids: list[int] | None = None) -> list[Listing]:
-    """Open listings not checked for `after` (default policy: 90 days)."""
+    """Open listings not checked for `after` (STALE_AFTER_DAYS)."""
     q = select(Listing).where(
         Listing.status != "closed",
         or_(Listing.last_verified_at.is_(None), Listing.last_verified_at < now - after))
@@ -174,7 +172,3 @@ def stale(session: Session, now: datetime, after: timedelta,
         q = q.where(Listing.organisation_id.in_(organisation_ids))
     return list(session.scalars(q.order_by(Listing.last_verified_at.nulls_first(),
                                            Listing.id)))
-
-
-def aware(when: datetime | None) -> datetime | None:
-    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when

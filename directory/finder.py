@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -128,8 +128,6 @@ def load_views(session: Session, hits: list[Hit],
 def view(row: Listing, hit: Hit | None = None) -> ListingView:
     org = row.organisation
     verified = row.last_verified_at
-    if verified is not None and verified.tzinfo is None:
-        verified = verified.replace(tzinfo=UTC)
     schedule = Schedule(row.schedule_kind, tuple(row.days or ()), tuple(row.month_weeks or ()),
                         row.anchor_date, row.start_time, row.end_time)
     return ListingView(

@@ -10,7 +10,7 @@ they are read whole and never queried into, because search runs on an in-memory 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -27,7 +27,9 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -37,6 +39,38 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in time, always in UTC: the type of every date-and-time column of every
+    model (the directory's and bot/'s), so no code has to patch what a backend hands back.
+
+    The column is DateTime(timezone=True), as before: TIMESTAMP WITH TIME ZONE on
+    PostgreSQL, DATETIME (text without an offset) on SQLite; the DDL, the migrations and
+    Alembic's comparison are unchanged (it compares the DDL this type compiles to).
+
+    Written: an aware value is converted to UTC first (SQLite keeps no offset, so a London
+    summer time would otherwise be stored an hour out); a naive one is taken to be UTC
+    already, as it always was here (imported feeds may carry naive timestamps), rather
+    than left to the PostgreSQL session's time zone. Read: aware and in UTC on every
+    backend (SQLite hands back naive values, PostgreSQL values in the session's zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect
+                             ) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -91,14 +125,14 @@ ACCESSIBILITY = (
 
 
 class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class VerificationMixin:
     status: Mapped[str] = mapped_column(String(24), default=Status.ACTIVE.value)
     status_note: Mapped[str | None] = mapped_column(String(500))
-    last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_verified_by: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(String(500))
     # Demo listings are examples shipped with the package and always say so.
@@ -172,7 +206,7 @@ class Listing(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
     # Optimistic locking: every update checks and bumps it, so of two people editing the
     # same listing at once the second is told, and no change is silently lost.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    stale_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stale_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(back_populates="listings")
 
@@ -190,7 +224,7 @@ class Revision(Base):
     entity_slug: Mapped[str] = mapped_column(String(160), index=True)
     action: Mapped[str] = mapped_column(String(16))  # create | update | delete
     actor: Mapped[str] = mapped_column(String(200))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
@@ -218,8 +252,8 @@ class ProblemReport(Base):
         ForeignKey("listing.id", ondelete="CASCADE"), index=True
     )
     reason: Mapped[str] = mapped_column(String(24))  # see REPORT_REASONS
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 REPORT_REASONS = ("wrong_time", "closed", "wrong_place", "wrong_contact", "other")

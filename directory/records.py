@@ -4,9 +4,8 @@ any format keeps every field we model, and validation happens once, here."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
-from typing import Any
 
 
 @dataclass(slots=True)
@@ -76,13 +75,3 @@ class Feed:
 
 def field_names(cls: type) -> list[str]:
     return [f.name for f in fields(cls)]
-
-
-def to_jsonable(record: OrganisationRecord | ListingRecord) -> dict[str, Any]:
-    """A record as JSON-friendly values (dates and times as ISO 8601 strings)."""
-    out: dict[str, Any] = {}
-    for key, value in asdict(record).items():
-        if isinstance(value, datetime | date | time):
-            value = value.isoformat()
-        out[key] = value
-    return out

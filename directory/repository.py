@@ -35,18 +35,17 @@ def now() -> datetime:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)  # SQLite hands back naive datetimes; all are UTC
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     return value
 
 
-def _comparable(value: Any) -> Any:
-    # SQLite hands back naive datetimes; compare instants, not representations.
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+def _utc(values: dict[str, Any]) -> dict[str, Any]:
+    """A caller's values with any naive date and time taken as UTC, as UTCDateTime stores
+    it (an imported feed may carry one): compared with and written over values read back,
+    which are always aware, so every revision records the same instant the same way."""
+    return {k: v.replace(tzinfo=UTC) if isinstance(v, datetime) and v.tzinfo is None else v
+            for k, v in values.items()}
 
 
 @dataclass(slots=True)
@@ -142,9 +141,9 @@ for _model in (Listing, Organisation):
 
 def _apply(session: Session, obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     changed: dict[str, tuple[Any, Any]] = {}
-    for key, value in values.items():
+    for key, value in _utc(values).items():
         old = getattr(obj, key, None)
-        if _comparable(old) != _comparable(value):
+        if old != value:
             changed[key] = (old, value)
             setattr(obj, key, value)
     return changed
@@ -169,8 +168,8 @@ def _upsert(session: Session, entity: str, model: type, slug: str, existing: Any
     if dry_run:
         if existing is None:
             return Change(entity, slug, "create")
-        diff = {k: (getattr(existing, k), v) for k, v in values.items()
-                if _comparable(getattr(existing, k)) != _comparable(v)}
+        diff = {k: (getattr(existing, k), v) for k, v in _utc(values).items()
+                if getattr(existing, k) != v}
         return Change(entity, slug, "update" if diff else "unchanged", diff)
     action = "update"
     if existing is None:
@@ -209,14 +208,6 @@ def upsert_listing(
     return _upsert(session, "listing", Listing, rec.slug, listing, values, actor, dry_run)
 
 
-def _aware(values: dict[str, Any]) -> dict[str, Any]:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    when = values.get("last_verified_at")
-    if when is not None and when.tzinfo is None:
-        values["last_verified_at"] = when.replace(tzinfo=UTC)
-    return values
-
-
 def update_listing(session: Session, listing: Listing, values: dict[str, Any], actor: str,
                    action: str = "update") -> dict[str, tuple[Any, Any]]:
     """Change some fields of a listing, with a revision; returns what changed."""
@@ -229,14 +220,13 @@ def update_listing(session: Session, listing: Listing, values: dict[str, Any], a
 
 
 def organisation_record(org: Organisation) -> OrganisationRecord:
-    return OrganisationRecord(**_aware({k: getattr(org, k)
-                                        for k in field_names(OrganisationRecord)}))
+    return OrganisationRecord(**{k: getattr(org, k) for k in field_names(OrganisationRecord)})
 
 
 def listing_record(listing: Listing) -> ListingRecord:
     values = {k: getattr(listing, k) for k in field_names(ListingRecord)
               if k != "organisation_slug"}
-    return ListingRecord(organisation_slug=listing.organisation.slug, **_aware(values))
+    return ListingRecord(organisation_slug=listing.organisation.slug, **values)
 
 
 def history(session: Session, slug: str) -> list[Revision]:

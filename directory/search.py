@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from geopy.distance import great_circle
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from directory.freshness import DEFAULT_STALE_AFTER
+from directory.geography import distance_km
 from directory.models import Listing, Organisation
 from directory.needs import NEEDS, expand
 from directory.repository import directory_version, directory_versions, has_unsaved_writes
@@ -31,7 +32,6 @@ from directory.schedule import LONDON, Schedule, next_occurrence, occurs_on
 from directory.textindex import TextIndex
 
 KM_PER_DEG_LAT = 111.2
-STALE_AFTER = timedelta(days=90)
 GENERAL_NEED = "recovery_community"
 TEXT_CUTOFF = 0.8
 # Ranking weights: what someone asked for matters most, then how near, then how well the
@@ -132,8 +132,6 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
         [], [], [], [], [], [], [], [], [], [], [])
     for (lid, slug, name, org, _org_kind, _kind, lneeds, la, lo, attendance, status,
          skind, days, weeks, anchor, start, end, audience, access, when) in rows:
-        if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
         ids.append(lid)
         entries.append(Entry(
             lid, slug, name, attendance, status,
@@ -259,8 +257,12 @@ class SearchIndex:
 
     # -- querying -------------------------------------------------------------------
 
-    def search(self, q: Query, now: datetime | None = None) -> Results:
+    def search(self, q: Query, now: datetime | None = None,
+               stale_after: timedelta = DEFAULT_STALE_AFTER) -> Results:
+        """The page of results `q` asks for. A listing last checked more than
+        `stale_after` before `now` (or never) ranks lower and is marked stale."""
         now = now or datetime.now(UTC)
+        fresh_for = stale_after.total_seconds()
         text_scores = self.text.scores(q.text) if q.text else None
         want = q.offset + q.limit
         taken: list[tuple[float, int, float | None]] = []
@@ -268,7 +270,7 @@ class SearchIndex:
         more = False
         if q.latitude is not None and q.longitude is not None and not q.online_only:
             idx, dist = self._near(q.latitude, q.longitude, q.radius_km)
-            scores, keep = self._scores(idx, q, now, dist, text_scores)
+            scores, keep = self._scores(idx, q, now, fresh_for, dist, text_scores)
             for i, s, d in self._ranked(idx[keep], scores[keep], dist[keep], q, now):
                 if len(taken) == want:
                     more = True
@@ -282,19 +284,19 @@ class SearchIndex:
             # Online listings rank after every nearby one: being able to walk in counts.
             scale = min(s for s, _, _ in taken) * 0.99 if taken else 1.0
             idx = self._remote_candidates(q, {i for _, i, _ in taken}, text_scores)
-            scores, keep = self._scores(idx, q, now, None, text_scores)
+            scores, keep = self._scores(idx, q, now, fresh_for, None, text_scores)
             for i, s, _ in self._ranked(idx[keep], scores[keep] * scale, None, q, now):
                 if len(taken) == want:
                     more = True
                     break
                 taken.append((s, i, None))
-        hits = [self._hit(i, s, d, q, now) for s, i, d in taken[q.offset:]]
+        hits = [self._hit(i, s, d, q, now, stale_after) for s, i, d in taken[q.offset:]]
         return Results(hits=hits, more=more, nearby=nearby, online_fallback=fallback)
 
     def _near(self, lat: float, lon: float, radius_km: float) -> tuple[np.ndarray, np.ndarray]:
         """Listings within the radius and their distance. Equirectangular distance: within
         metres of great-circle at these ranges, and cheap to vectorise; the distance shown
-        to people is recomputed with geopy for the few results."""
+        to people is recomputed on the great circle for the few results."""
         dlat = radius_km / KM_PER_DEG_LAT
         coslat = max(math.cos(math.radians(lat)), 0.01)
         lo, hi = np.searchsorted(self.sorted_lat, (lat - dlat, lat + dlat), side="left")
@@ -319,8 +321,9 @@ class SearchIndex:
             idx = idx[~np.isin(idx, list(exclude))]
         return idx
 
-    def _scores(self, idx: np.ndarray, q: Query, now: datetime, dist: np.ndarray | None,
-                text_scores: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def _scores(self, idx: np.ndarray, q: Query, now: datetime, fresh_for: float,
+                dist: np.ndarray | None, text_scores: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray]:
         """Scores in [0, 1] for candidates, and which candidates fit the query at all."""
         keep = np.ones(len(idx), dtype=bool)
         if q.online_only:
@@ -349,7 +352,7 @@ class SearchIndex:
         near = np.ones(len(idx)) if dist is None else np.clip(
             1.0 - dist / max(q.radius_km, 1.0), 0.0, 1.0)
         age = now.timestamp() - self.verified[idx]
-        fresh = np.where(age <= STALE_AFTER.total_seconds(), 1.0, 0.3)  # NaN (never): 0.3
+        fresh = np.where(age <= fresh_for, 1.0, 0.3)  # NaN (never checked): 0.3
         score = W_NEEDS * needs_score + W_DISTANCE * near + W_TEXT * text + W_FRESH * fresh
         score = np.where(self.closed[idx], score * 0.5, score)
         return score, keep
@@ -371,16 +374,16 @@ class SearchIndex:
             yield i, float(scores[k]), None if dist is None else float(dist[k])
 
     def _hit(self, i: int, score: float, approx_km: float | None, q: Query,
-             now: datetime) -> Hit:
+             now: datetime, stale_after: timedelta) -> Hit:
         e = self.entries[i]
         dist = None
         if approx_km is not None and q.latitude is not None:
-            dist = great_circle((q.latitude, q.longitude), (self.lat[i], self.lon[i])).km
+            dist = distance_km(q.latitude, q.longitude, self.lat[i], self.lon[i])
         return Hit(
             id=e.id, slug=e.slug, name=e.name, score=round(score, 4), distance_km=dist,
             next_meeting=next_occurrence(e.schedule, now), online=e.online,
             temporarily_closed=e.status == "temporarily_closed",
-            stale=e.last_verified is None or now - e.last_verified > STALE_AFTER,
+            stale=e.last_verified is None or now - e.last_verified > stale_after,
         )
 
 
@@ -413,15 +416,19 @@ class DirectorySearch:
     `recheck_seconds`: how long to trust the index before asking the database for the
     directory version again (0: every search). A second is plenty for a directory that
     volunteers edit a few times a day, and saves a query on every turn.
+    `stale_after`: a listing last checked longer ago than this ranks lower and its hits
+    say `stale` (STALE_AFTER_DAYS, from adapters/wiring.py).
     `view_cache`: what finder.load_views built for listings shown, valid for the current
     index: an update replaces it with a copy without the changed listings (a turn still
     holding the old dict only writes to the old one)."""
 
     MIN_DELTA = 100
 
-    def __init__(self, recheck_seconds: float = 0.0, max_delta: float = 0.05) -> None:
+    def __init__(self, recheck_seconds: float = 0.0, max_delta: float = 0.05,
+                 stale_after: timedelta = DEFAULT_STALE_AFTER) -> None:
         self._index = SearchIndex()
         self.recheck_seconds = recheck_seconds
+        self.stale_after = stale_after
         self.max_delta = max_delta
         self._checked_at = -math.inf
         self._lock = threading.Lock()
@@ -513,4 +520,4 @@ class DirectorySearch:
         return changed, still_open
 
     def search(self, session: Session, q: Query, now: datetime | None = None) -> Results:
-        return self.index(session).search(q, now)
+        return self.index(session).search(q, now, self.stale_after)

@@ -22,8 +22,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from geopy.distance import great_circle
-
+from directory.geography import distance_km
 from directory.models import (
     ACCESSIBILITY,
     AUDIENCES,
@@ -417,7 +416,7 @@ def _resolve_postcode(rec: ListingRecord, chk: _Record, geo: _Geocoder | None,
         rec.latitude, rec.longitude = float(place.latitude), float(place.longitude)
         rec.location_approximate = True  # a postcode centroid, not the venue's door
     elif coords_ok and rec.latitude is not None and rec.longitude is not None:
-        km = great_circle((rec.latitude, rec.longitude), (place.latitude, place.longitude)).km
+        km = distance_km(rec.latitude, rec.longitude, place.latitude, place.longitude)
         if km > POSTCODE_TOLERANCE_KM:
             chk.add("latitude", f"the coordinates are {km:.0f} km from postcode '{postcode}'; "
                                 "one of them is wrong")

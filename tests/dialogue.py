@@ -22,7 +22,7 @@ Registered in tests/conftest.py with `pytest_plugins = ["dialogue"]`, so the fix
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,7 +30,9 @@ import pytest
 from sqlalchemy import Engine, Table, func, select, text
 from sqlalchemy.orm import sessionmaker
 
+from adapters.wiring import standard_features
 from bot.conversation import Config, Conversation
+from bot.features import Feature
 from bot.storage import ConversationRow, key_hash
 from bot.types import MAX_REPLY_CHARS, Button, ConversationRef, Incoming, Location, Reply
 from directory.db import session_factory
@@ -90,6 +92,24 @@ def check_reply(reply: Reply) -> None:
     reply.plain_text()  # every reply degrades to plain text
 
 
+GAZETTEER = Gazetteer.default()
+
+
+def make_conversation(sessions: sessionmaker, *, config: Config | None = None,
+                      clock: Callable[[], datetime] | None = None,
+                      features: Sequence[Feature] | None = None,
+                      search: DirectorySearch | None = None) -> Conversation:
+    """The one way tests build a conversation: as adapters/wiring.py does (its standard
+    features unless `features` says otherwise), on the test's sessions."""
+    config = config or Config()
+    if features is None:
+        features = standard_features(GAZETTEER, config)
+    extra = {"clock": clock} if clock is not None else {}
+    search = search or DirectorySearch(stale_after=config.stale_after)
+    return Conversation(sessions, GAZETTEER, search, config,
+                        features=features, **extra)
+
+
 @dataclass
 class Chat:
     """One person talking to the bot. `replies` holds the bot's answer to the last turn."""
@@ -99,13 +119,14 @@ class Chat:
     user: str = "user-1"
     platform: str = "test"
     config: Config = field(default_factory=Config)
+    features: Sequence[Feature] | None = None  # None: adapters/wiring.py's standard ones
     replies: list[Reply] = field(default_factory=list)
     transcript: list[tuple[str, list[Reply]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.ref = ConversationRef(self.platform, f"chat-{self.user}", self.user)
-        self.conversation = Conversation(self.sessions, Gazetteer.default(),
-                                         DirectorySearch(), self.config, clock=self.clock)
+        self.conversation = make_conversation(self.sessions, config=self.config,
+                                              clock=self.clock, features=self.features)
 
     # -- what the person does ---------------------------------------------------------
 
@@ -219,10 +240,11 @@ class Chat:
         """The same person after the bot restarted: new objects, the same database, and
         the last replies still on the person's screen (their buttons still work)."""
         return Chat(self.sessions, self.clock, self.user, self.platform, self.config,
-                    replies=list(self.replies))
+                    self.features, replies=list(self.replies))
 
     def someone_else(self, user: str) -> Chat:
-        return Chat(self.sessions, self.clock, user, self.platform, self.config)
+        return Chat(self.sessions, self.clock, user, self.platform, self.config,
+                    self.features)
 
 
 # -- loading the demo directory quickly ---------------------------------------------------

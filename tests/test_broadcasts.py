@@ -33,11 +33,10 @@ from bot import access
 from bot import broadcast_store as store
 from bot.access import AuditEvent
 from bot.broadcasting import Broadcasting, compose, for_channel
-from bot.conversation import Conversation
 from bot.delivery import Limits, Worker
 from bot.storage import is_active
+from bot.volunteering import Volunteering
 from directory.geography import Gazetteer
-from directory.search import DirectorySearch
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG_DIR = Path(os.environ.get("TMPDIR", "/tmp"))
@@ -48,9 +47,8 @@ LEEDS, SHEFFIELD, LONDON = (53.80, -1.55), (53.38, -1.47), (51.51, -0.13)
 
 
 def person(chat: Chat, user: str, platform: str = "telegram", admin: bool = False) -> Chat:
-    c = Chat(chat.sessions, chat.clock, user, platform)
-    c.conversation = Conversation(c.sessions, GAZ, DirectorySearch(), c.config, clock=c.clock,
-                                  features=[Broadcasting(GAZ, PLATFORMS, LIMITS)])
+    c = Chat(chat.sessions, chat.clock, user, platform,
+             features=[Volunteering(GAZ), Broadcasting(GAZ, PLATFORMS, LIMITS)])
     if admin:
         with c.sessions() as s:
             access.grant(s, platform, user, "admin", c.clock())
@@ -88,6 +86,21 @@ async def write(admin: Chat, text: str) -> None:
     await admin.say("/broadcast")
     admin.expect("Write the message")
     await admin.say(text)
+
+
+@pytest.mark.parametrize("leaving", [["/cancel"], ["/start"], ["/forget", "Yes, delete"],
+                                     ["/subscribe"], ["/broadcasts"]])
+async def test_leaving_a_broadcast_unsent_leaves_no_draft(admin: Chat,
+                                                          leaving: list[str]) -> None:
+    await write(admin, "Recovery walk on Saturday")
+    with admin.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(store.Broadcast)
+                        .where(store.Broadcast.status == "draft")) == 1
+    await admin.say(leaving[0])
+    for button in leaving[1:]:
+        await admin.tap(button)
+    with admin.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(store.Broadcast)) == 0
 
 
 # -- subscribing ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from dialogue import make_conversation
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from discord.utils import escape_markdown
@@ -36,12 +37,10 @@ from adapters.discord_adapter import (
 from adapters.settings import Settings
 from bot import broadcast_store, storage
 from bot.catalogue import t
-from bot.conversation import NEED_BUTTONS, Config, Conversation
-from bot.types import Button, ConversationRef, Handler, Incoming, Reply
+from bot.conversation import NEED_BUTTONS, Conversation
+from bot.types import Button, ConversationRef, Incoming, Reply
 from directory.db import session_factory
 from directory.demo import load_demo_if_empty
-from directory.geography import Gazetteer
-from directory.search import DirectorySearch
 
 # The need choices as the conversation offers them: positions, never the needs themselves.
 NEEDS = [f"n{i}" for i in range(len(NEED_BUTTONS))] + ["n*"]
@@ -71,7 +70,7 @@ class Harness:
     async def start(self) -> DiscordAdapter:
         adapter = DiscordAdapter(self.fake.token, self.sessions,
                                  api_base_url=self.fake.api_base, guild_ready_timeout=0.05)
-        self._task = asyncio.create_task(adapter.start(self.conversation.handle))
+        self._task = asyncio.create_task(adapter.start(self.conversation))
         await adapter.wait_until_ready(15)
         self.adapter = adapter
         return adapter
@@ -159,7 +158,7 @@ async def h(sessions: sessionmaker) -> AsyncIterator[Harness]:
     fake = FakeDiscord()
     await fake.start()
     # As adapters/wiring.build_conversation builds it, with the test's database.
-    conversation = Conversation(sessions, Gazetteer.default(), DirectorySearch(), Config())
+    conversation = make_conversation(sessions)
     harness = Harness(fake, sessions, conversation)
     await harness.start()
     try:
@@ -466,10 +465,7 @@ async def test_gateway_url_setting_wins_and_endpoints_are_put_back(
                              gateway_url=fake.gateway_url, sync_commands=False,
                              guild_ready_timeout=0.05)
 
-    async def handler(message: object) -> list[Reply]:
-        return [Reply("hi")]
-
-    task = asyncio.create_task(adapter.start(handler))
+    task = asyncio.create_task(adapter.start(make_conversation(sessions)))
     try:
         await adapter.wait_until_ready(15)
         assert fake.api_base == Route.BASE
@@ -487,12 +483,9 @@ async def test_a_refused_token_is_a_clear_error(sessions: sessionmaker) -> None:
     await fake.start()
     adapter = DiscordAdapter("not-the-token", sessions, api_base_url=fake.api_base)
 
-    async def handler(message: object) -> list[Reply]:
-        return []
-
     try:
         with pytest.raises(RuntimeError, match="did not accept the bot token"):
-            await asyncio.wait_for(adapter.start(handler), 15)
+            await asyncio.wait_for(adapter.start(make_conversation(sessions)), 15)
     finally:
         await fake.close()
     assert Route.BASE == "https://discord.com/api/v10"
@@ -514,7 +507,7 @@ async def test_crisis_reply_arrives_with_the_database_down(tmp_path: Path) -> No
     broken = session_factory(create_engine(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"))
     fake = FakeDiscord(with_guild=False)
     await fake.start()
-    conversation = Conversation(broken, Gazetteer.default(), DirectorySearch(), Config())
+    conversation = make_conversation(broken)
     harness = Harness(fake, broken, conversation)
     await harness.start()
     try:
@@ -629,12 +622,21 @@ def test_run_discord_without_a_token_says_what_to_do(engine: Engine) -> None:
 
 # -- sharding: several processes share Discord's shards -----------------------------------
 
-def _recording(conversation: Conversation, process: str, handled: list[str]) -> Handler:
+class _Recording:
     """The conversation, noting which process answered each message."""
-    async def handle(incoming: Incoming) -> list[Reply]:
-        handled.append(process)
-        return await conversation.handle(incoming)
-    return handle
+
+    def __init__(self, conversation: Conversation, process: str, handled: list[str]) -> None:
+        self.conversation, self.process, self.handled = conversation, process, handled
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        self.handled.append(self.process)
+        return await self.conversation.handle(incoming)
+
+    async def first_aid(self, incoming: Incoming) -> Reply | None:
+        return await self.conversation.first_aid(incoming)
+
+    def menu(self, role: str | None = None) -> tuple[str, ...]:
+        return self.conversation.menu(role)
 
 
 async def test_two_processes_split_the_shards(sessions: sessionmaker) -> None:
@@ -646,7 +648,7 @@ async def test_two_processes_split_the_shards(sessions: sessionmaker) -> None:
     leeds = fake.add_guild("Leeds Recovery Café", shard=(0, 2))
     hull = fake.add_guild("Hull Recovery Café", shard=(1, 2))
     assert (shard_of(leeds, 2), shard_of(hull, 2)) == (0, 1)
-    conversation = Conversation(sessions, Gazetteer.default(), DirectorySearch(), Config())
+    conversation = make_conversation(sessions)
     handled: list[str] = []
     processes = {name: DiscordAdapter(fake.token, sessions, api_base_url=fake.api_base,
                                       guild_ready_timeout=0.05, shard_count=2,
@@ -656,7 +658,7 @@ async def test_two_processes_split_the_shards(sessions: sessionmaker) -> None:
     try:
         for name, adapter in processes.items():
             tasks.append(asyncio.create_task(
-                adapter.start(_recording(conversation, name, handled))))
+                adapter.start(_Recording(conversation, name, handled))))
             await adapter.wait_until_ready(15)
         assert fake.connected_shards() == [(0, 2), (1, 2)]
         # Only the process with shard 0 registers the commands.

@@ -19,6 +19,7 @@ import aiohttp
 import pytest
 from bot_process import SECRET, BotProcess
 from conftest import PG_URL
+from dialogue import make_conversation
 from fake_telegram import FakeTelegram
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, create_engine, text
@@ -29,11 +30,10 @@ from adapters.health import HealthServer
 from adapters.logs import json_formatter
 from adapters.metrics import Metrics
 from bot.broadcasting import compose
-from bot.conversation import Conversation
 from bot.types import ConversationRef, Incoming
 from directory.db import make_engine, session_factory
 from directory.demo import load_demo_if_empty
-from directory.geography import Gazetteer
+from directory.search import DirectorySearch
 
 USER = 987654321  # distinctive, so a leak into the logs would be found
 MARKER = "Quibbleton"  # a word typed by the person, that must never reach a log
@@ -162,8 +162,8 @@ async def test_metrics_count_turns_crises_and_searches(engine: Engine) -> None:
         load_demo_if_empty(session)
     metrics = Metrics()
     metrics.watch_queues(sessions)
-    conversation = Conversation(sessions, Gazetteer.default(), metrics.search())
-    handle = metrics.measure(conversation.handle)
+    conversation = make_conversation(sessions, search=metrics.search(DirectorySearch()))
+    handle = metrics.measure(conversation).handle
     ref = ConversationRef("telegram", "5", "5")
     typed = ["/start", f"alcohol in Leeds, {MARKER} sent me", "I want to kill myself"]
     for said in typed:

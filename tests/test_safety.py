@@ -16,17 +16,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from dialogue import Chat, Clock, check_reply
+from dialogue import Chat, Clock, check_reply, make_conversation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import create_engine
 
-from bot.conversation import Conversation
 from bot.types import MAX_REPLY_CHARS, ConversationRef, Incoming, Location, Reply
 from directory.db import make_engine, session_factory
-from directory.geography import Gazetteer
-from directory.search import DirectorySearch
 
 CRISIS_NUMBERS = ["999", "116 123", "85258", "111"]  # in this order, 999 first
 SAFE, UNSAFE = "I'm safe, carry on", "I need help now"
@@ -279,8 +276,8 @@ async def test_a_hung_database_never_holds_back_crisis_contacts(
         return demo_sessions()
 
     chat = Chat(demo_sessions, clock)
-    chat.conversation = Conversation(hung, Gazetteer.default(), DirectorySearch(),
-                                     Config(crisis_wait_seconds=0.3), clock=clock)
+    chat.conversation = make_conversation(hung, config=Config(crisis_wait_seconds=0.3),
+                                          clock=clock)
     started = time.monotonic()
     await chat.say("I want to die, any meetings in Leeds?")
     assert time.monotonic() - started < 2
@@ -503,8 +500,7 @@ def test_any_sequence_of_messages(demo_sessions) -> None:  # type: ignore[no-unt
 @PROPERTY
 @given(words=st.text(max_size=2000))
 def test_any_text_on_a_fresh_conversation(demo_sessions, words: str) -> None:  # type: ignore[no-untyped-def]
-    conversation = Conversation(demo_sessions, Gazetteer.default(), DirectorySearch(),
-                                clock=Clock())
+    conversation = make_conversation(demo_sessions, clock=Clock())
     ref = ConversationRef("test", "c", f"property-{next(PEOPLE)}")
     replies = asyncio.run(conversation.handle(Incoming(ref, text=words)))
     assert replies
@@ -516,8 +512,7 @@ def test_any_text_on_a_fresh_conversation(demo_sessions, words: str) -> None:  #
 @given(lat=st.floats(), lon=st.floats(), payload=st.one_of(st.none(), st.text(max_size=70)))
 def test_any_location_or_payload(demo_sessions, lat: float, lon: float,  # type: ignore[no-untyped-def]
                                  payload: str | None) -> None:
-    conversation = Conversation(demo_sessions, Gazetteer.default(), DirectorySearch(),
-                                clock=Clock())
+    conversation = make_conversation(demo_sessions, clock=Clock())
     ref = ConversationRef("test", "c", f"property-{next(PEOPLE)}")
     for msg in (Incoming(ref, location=Location(lat, lon)), Incoming(ref, payload=payload)):
         replies = asyncio.run(conversation.handle(msg))

@@ -2,8 +2,16 @@
 
 import json
 from dataclasses import fields
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine
+
+from bot import storage
 from bot.storage import PlaceMemo, State
+from directory.db import session_factory
+from directory.schedule import LONDON
+
+SUMMER_NOON_UTC = datetime(2026, 7, 1, 13, 0, tzinfo=LONDON)  # British Summer Time
 
 
 def test_state_round_trips_every_field() -> None:
@@ -14,3 +22,20 @@ def test_state_round_trips_every_field() -> None:
     data = state.to_json()
     assert set(data) == {f.name for f in fields(State)}  # a new field must be stored too
     assert State.from_json(json.loads(json.dumps(data))) == state
+
+
+def test_a_conversation_expires_on_time_whatever_the_clocks_zone(engine: Engine) -> None:
+    """A turn at 13:00 London summer time, kept for an hour, is forgotten at 14:00 London
+    time on both backends (SQLite stores no offset: the time must not come back an hour
+    out), and what is read back is the same instant, in UTC."""
+    sessions = session_factory(engine)
+    now, key = SUMMER_NOON_UTC, "test:chat-1:user-1"
+    with sessions() as s:
+        storage.save(s, key, State(step="results"), now, timedelta(hours=1))
+        s.commit()
+    with sessions() as s:
+        assert storage.load(s, key, now + timedelta(minutes=59)).step == "results"
+        assert storage.load(s, key, now + timedelta(minutes=61)).step == "new"
+        expires = s.get(storage.ConversationRow, storage.key_hash(key)).expires_at
+    assert expires == now + timedelta(hours=1)
+    assert expires.tzinfo is UTC and expires.hour == 13

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import aiohttp
 import pytest
+from dialogue import make_conversation
 from fake_telegram import FakeTelegram
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import sessionmaker
@@ -35,7 +36,6 @@ from directory.db import make_engine, session_factory
 from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
 from directory.models import Listing
-from directory.search import DirectorySearch
 
 USER = 987654321  # distinctive, so a leak into the logs would be found
 LEEDS = (53.7997, -1.5492)
@@ -60,7 +60,7 @@ def sessions(engine: Engine) -> sessionmaker:
 
 @pytest.fixture
 def conversation(sessions: sessionmaker, gazetteer: Gazetteer) -> Conversation:
-    return Conversation(sessions, gazetteer, DirectorySearch())
+    return make_conversation(sessions)
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def make_adapter(tg: FakeTelegram, sessions: sessionmaker, **kw: object) -> Tele
 @contextlib.asynccontextmanager
 async def running(adapter: TelegramAdapter, conversation: Conversation
                   ) -> AsyncIterator[TelegramAdapter]:
-    task = asyncio.create_task(adapter.start(conversation.handle))
+    task = asyncio.create_task(adapter.start(conversation))
     ready = asyncio.create_task(adapter.started.wait())
     done, _ = await asyncio.wait({task, ready}, timeout=15,
                                  return_when=asyncio.FIRST_COMPLETED)
@@ -125,9 +125,10 @@ async def test_whole_conversation(tg: FakeTelegram, sessions: sessionmaker,
                                   caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with running(make_adapter(tg, sessions), conversation):
-        # The command menu: everything in private chats, only the safe ones in groups.
+        # The command menu: everything in private chats (the features' too: anyone
+        # may /subscribe), only the safe ones in groups.
         assert [c["command"] for c in tg.commands["default"]] == [
-            "start", "help", "crisis", "privacy", "forget"]
+            "start", "help", "crisis", "privacy", "forget", "subscribe"]
         assert [c["command"] for c in tg.commands["all_group_chats"]] == ["crisis", "help"]
 
         await tg.send_text("/start")
@@ -382,7 +383,7 @@ async def test_a_database_that_hangs_never_holds_back_crisis_contacts(
                              f"{hole.getsockname()[1]}/test",
                              connect_args={"connect_timeout": 60})
         sessions = session_factory(engine)
-        conversation = Conversation(sessions, gazetteer, DirectorySearch())
+        conversation = make_conversation(sessions)
         adapter, url = webhook_adapter(tg, sessions)
         try:
             async with running(adapter, conversation):
@@ -509,28 +510,29 @@ def test_split_text_edges() -> None:
 def test_render_location_keyboard_then_removed() -> None:
     ask = Reply("Where are you?", ((Button("Online meetings", "online"),),),
                 request_location=True)
-    out, shown = render([ask], private=True)
-    assert shown
+    out = render([ask], private=True)
     assert [o.markup.__class__.__name__ for o in out] == ["InlineKeyboardMarkup",
                                                           "ReplyKeyboardMarkup"]
     assert out[1].markup.keyboard[0][0].request_location  # type: ignore[union-attr]
 
-    # Next turn: every reply has buttons, so a short "Thanks." carries the removal.
-    results = Reply("1. A group", ((Button("1", "d0"),),))
-    out, shown = render([results], private=True, keyboard_shown=True)
-    assert not shown
+    # Next turn (the conversation says the request is over): every reply has buttons,
+    # so a short "Thanks." carries the removal.
+    results = Reply("1. A group", ((Button("1", "d0"),),), dismiss_location=True)
+    out = render([results], private=True)
     assert out[0].markup.__class__.__name__ == "ReplyKeyboardRemove"
     assert out[1].markup.__class__.__name__ == "InlineKeyboardMarkup"
 
     # A reply without buttons carries the removal itself.
-    out, _ = render([Reply("Help text")], private=True, keyboard_shown=True)
+    out = render([Reply("Help text", dismiss_location=True)], private=True)
     assert len(out) == 1 and out[0].markup.__class__.__name__ == "ReplyKeyboardRemove"
 
     # A crisis reply is never preceded by anything, and nothing in a group has buttons.
-    crisis = Reply("Call 999", ((Button("Find support", "restart"),),), crisis=True)
-    out, shown = render([crisis], private=True, keyboard_shown=True)
-    assert shown and len(out) == 1 and out[0].urgent
-    out, _ = render([ask, crisis], private=False)
+    crisis = Reply("Call 999", ((Button("Find support", "restart"),),), crisis=True,
+                   dismiss_location=True)
+    out = render([crisis], private=True)
+    assert len(out) == 1 and out[0].urgent
+    assert out[0].markup.__class__.__name__ == "InlineKeyboardMarkup"
+    out = render([ask, crisis], private=False)
     assert all(o.markup is None for o in out)
 
 

@@ -10,25 +10,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from dialogue import Clock
+from dialogue import Clock, make_conversation
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from adapters.terminal import TerminalAdapter
-from bot.conversation import Conversation
 from bot.types import Button, ConversationRef, Reply
-from directory.geography import Gazetteer
-from directory.search import DirectorySearch
 
 
 async def run_terminal(sessions: sessionmaker, lines: list[str], *, interactive: bool = False,
                        user: str = "tester") -> str:
-    conversation = Conversation(sessions, Gazetteer.default(), DirectorySearch(),
-                                clock=Clock())
+    conversation = make_conversation(sessions, clock=Clock())
     stdout = io.StringIO()
     adapter = TerminalAdapter(user=user, stdin=io.StringIO("".join(f"{x}\n" for x in lines)),
                               stdout=stdout, interactive=interactive)
-    await adapter.start(conversation.handle)
+    await adapter.start(conversation)
     return stdout.getvalue()
 
 

@@ -32,12 +32,10 @@ def test_first_busy_done(session: Session) -> None:
 
 
 def test_a_dead_processs_claim_is_taken_over_once(session: Session) -> None:
-    first = storage.begin_update(session, "telegram", "8", NOW, LEASE, keyboard=True)
+    first = storage.begin_update(session, "telegram", "8", NOW, LEASE)
     session.commit()  # ... and the process that claimed it is killed
     taken = storage.begin_update(session, "telegram", "8", LATER, LEASE)
     assert taken.status == "first" and taken.owner != first.owner
-    # The new holder renders as the first would have: the chat's keyboard was showing.
-    assert taken.keyboard is True
     session.commit()
     # A second retry right after the takeover waits for the new owner.
     assert storage.begin_update(session, "telegram", "8", LATER, LEASE).status == "busy"

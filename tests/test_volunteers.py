@@ -187,6 +187,34 @@ async def test_cancel_at_any_step_writes_nothing(volunteer: Chat, where: str) ->
                  ChangeRequest.status.in_(("pending", "applied"))) == 0
 
 
+LEAVING = {"/cancel": ["/cancel"], "/start": ["/start"],
+           "/forget": ["/forget", "Tap:Yes, delete"],
+           "/forget, kept": ["/forget", "Tap:No, keep it"],
+           "another /edit": ["/edit"], "a shared location": ["Location"]}
+
+
+async def leave(chat: Chat, how: str) -> None:
+    for step in LEAVING[how]:
+        if step == "Location":
+            await chat.share_location(53.80, -1.55)  # Leeds: results, the flow left
+        else:
+            await (chat.tap(step[4:]) if step.startswith("Tap:") else chat.say(step))
+
+
+@pytest.mark.parametrize("how", list(LEAVING))
+async def test_leaving_a_change_unconfirmed_leaves_no_draft(volunteer: Chat, how: str) -> None:
+    """Leaving the preview any way (/cancel, /start, /forget, another command's flow):
+    the drafted change is cancelled, never left waiting in "draft" for ever."""
+    await volunteer.say(f"/edit {LEEDS_CAFE}")
+    await volunteer.tap("Name")
+    await volunteer.say("Something Else Entirely")
+    volunteer.expect("Save")
+    assert count(volunteer.sessions, ChangeRequest, ChangeRequest.status == "draft") == 1
+    await leave(volunteer, how)
+    assert count(volunteer.sessions, ChangeRequest, ChangeRequest.status == "draft") == 0
+    assert listing(volunteer.sessions, LEEDS_CAFE).name != "Something Else Entirely"
+
+
 async def test_two_people_editing_at_once_second_is_told(volunteer: Chat, admin: Chat) -> None:
     other = volunteer.someone_else("vol2")
     await other.say(f"/volunteer {await invite(admin)}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Hashable
 
+from bot.crisis.needles import Compiled
 from bot.crisis.normalise import squash_pattern
 
 # The past: set aside unless the clause (or, for "again", the sentence) is about now.
@@ -185,16 +186,17 @@ _IDIOMS = (
 _W = r"(?:[a-z0-9]+ )"
 
 
-# Each marker compiled on its own, keyed (kind, place): detect.py indexes their needles
-# with the rules', so a message is searched only for the markers it can hold.
+# Each marker compiled on its own (on first use), keyed (kind, place): detect.py indexes
+# their needles with the rules', so a message is searched only for the markers it can
+# hold.
 _KINDS = {"past": _PAST, "topic": _TOPIC, "now": _NOW, "strong": _STRONG, "idiom": _IDIOMS,
           # brings a whole sentence back to now, whichever clause it is in
           "again": (r"\b(?:again|last night|tonight|right now|this week|relapsed|eto|heno|"
                     r"neithiwr)\b",)}
-PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {
-    (kind, i): re.compile(squash_pattern(src.replace("<W>", _W)))
+PATTERNS: Compiled[tuple[str, int]] = Compiled({
+    (kind, i): squash_pattern(src.replace("<W>", _W))
     for kind, sources in _KINDS.items() for i, src in enumerate(sources)
-}
+})
 
 
 def _starts(kind: str, text: str, active: Collection[Hashable]) -> list[int]:

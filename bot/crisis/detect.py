@@ -12,8 +12,8 @@ categories were only mentioned (in clauses set aside), for a gentle signpost.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from bot.crisis import context, model, needles, rules, welsh
@@ -39,7 +39,8 @@ class CrisisSignal:
         return self.categories[0]
 
 
-def _compile(src: str) -> re.Pattern[str]:
+def _expand(src: str) -> str:
+    """A rule's final regex source: Welsh forms and macros expanded, letters squashed."""
     src = welsh.expand(src)
     while "<" in src:  # macros may hold macros ("<OTHER>" holds "<W>")
         before = src
@@ -47,24 +48,26 @@ def _compile(src: str) -> re.Pattern[str]:
             src = src.replace(name, body)
         if src == before:
             break  # "(?<!...)" look-behinds also start with "<"
-    return re.compile(squash_pattern(src))
+    return squash_pattern(src)
 
 
-def _table() -> dict[str, tuple[re.Pattern[str], ...]]:
+def _table() -> dict[tuple[int, int], str]:
+    """Every rule's source, keyed (category's place in CATEGORIES, rule's place)."""
     sources: dict[str, list[str]] = {c: [] for c in CATEGORIES}
     for table in (rules.PHRASES, rules.SHAPES, welsh.RULES):
         for category, patterns in table:
             sources[category].extend(patterns)
-    return {c: tuple(map(_compile, srcs)) for c, srcs in sources.items()}
+    return {(ci, ri): _expand(src) for ci, c in enumerate(CATEGORIES)
+            for ri, src in enumerate(sources[c])}
 
 
-_COMPILED = _table()
-# One index over every rule, keyed (category's place in CATEGORIES, rule's place), and
-# every context marker (context.PATTERNS): one pass over a message says which can match.
-_INDEX = needles.Index(
-    [((ci, ri), rx) for ci, c in enumerate(CATEGORIES) for ri, rx in enumerate(_COMPILED[c])]
-    + [(key, rx) for key, rx in context.PATTERNS.items()]
-)
+# Each rule is compiled the first time a message's needles call for it (needles.py).
+_RULES: needles.Compiled[tuple[int, int]] = needles.Compiled(_table())
+# Every pattern's source: the rules, and the context markers (context.PATTERNS).
+SOURCES: dict[Hashable, str] = {**_RULES.sources, **context.PATTERNS.sources}
+# One index over every rule and every context marker: one pass over a message says
+# which can match.
+_INDEX = needles.Index(SOURCES.items())
 
 
 class _Text:
@@ -122,7 +125,7 @@ def _rule_categories(msg: _Text, mentioned: list[str] | None = None) -> list[str
         if category in found:
             continue
         kinds = {not msg.distanced_at(m.start())
-                 for m in _COMPILED[category][ri].finditer(text)
+                 for m in _RULES[ci, ri].finditer(text)
                  if not context.idiom(text, m, msg.active)}
         if True in kinds:
             found.append(category)

@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # Words that stand for a kind of thing: the model sees the kind as well as the word,
 # so "took a load of zopiclone" teaches it about every drug.
@@ -64,13 +66,18 @@ class _Model:
     """The fitted weights: a row per feature, a column per class."""
 
     def __init__(self, path: Path) -> None:
+        # numpy (a tenth of a second to import) waits for the first message long enough
+        # for the model: `recovery-bot chat` answers "hi" without it.
+        import numpy as np
+
         with np.load(path, allow_pickle=False) as data:
             self.classes: list[str] = [str(c) for c in data["classes"]]
             self.weights = data["weights"]
             self.intercept = data["intercept"]
             self.threshold = float(data["threshold"])
             self.trained_on = str(data["trained_on"])
-            self.rows = {str(f): i for i, f in enumerate(data["features"])}
+            features = data["features"].tolist()  # Python strs, twice as fast as str(f)
+            self.rows = dict(zip(features, range(len(features)), strict=True))
         self.ordinary = o = self.classes.index("ordinary")
         # Speed: a bound that settles most ordinary messages without the full sum. U, the
         # sum over the message's features of the most any danger class outweighs
@@ -88,6 +95,8 @@ class _Model:
 
     def scores(self, idx: list[int]) -> np.ndarray:
         """Each class's probability for a message whose features are rows `idx`."""
+        import numpy as np
+
         totals = self.intercept + self.weights[idx].sum(axis=0)
         e = np.exp(totals - totals.max())
         return e / e.sum()
@@ -109,10 +118,13 @@ def load() -> _Model | None:
 
 def category(norm: str) -> str | None:
     """The category the model is confident of, or None."""
-    model = load()
     # A word or two ("coke", "pills") is an answer to a question, not a disclosure: the
-    # rules read those; the model needs a few words of context.
-    if model is None or len(norm.split()) < MIN_WORDS:
+    # rules read those; the model needs a few words of context. (Checked before loading
+    # the model, so a short first message does not wait for it.)
+    if len(norm.split()) < MIN_WORDS:
+        return None
+    model = load()
+    if model is None:
         return None
     idx = model.rows_of(norm)
     if model.surely_ordinary(idx):

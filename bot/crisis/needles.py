@@ -1,10 +1,17 @@
 """Needles: strings of which every match of a regular expression must contain one.
 
 Speed: searching ~500 patterns in turn costs milliseconds on a short message. Each
-pattern (rule or context marker) therefore gets "needles", read off the parsed pattern
-at import; a pattern runs only when one of its needles is in the text. The needles are
-a necessary condition derived from the regex itself, so they never change a result
+pattern (rule or context marker) therefore gets "needles", read off the parsed pattern;
+a pattern runs only when one of its needles is in the text. The needles are a necessary
+condition derived from the regex itself, so they never change a result
 (tests/test_crisis.py checks this); when in doubt a pattern gets None and always runs.
+
+Start-up: parsing and compiling every pattern took a quarter of a second at import, in
+every process (issue 13). So the needles ship in needle_table.py, keyed by a digest of
+each pattern's final source (a pattern that changed is simply read again at import;
+scripts/build_crisis_needles.py rewrites the table, and tests/test_startup.py says when
+it is due), and `Compiled` compiles a pattern the first time a message can match it: a
+few patterns on a first message, a few milliseconds.
 
 `Index` finds the needles in a text in one pass: every needle in one regular expression
 shaped as a trie, tried at every position (a look-ahead, so needles may overlap), gives
@@ -13,8 +20,11 @@ the longest needle starting there, and the needles that are prefixes of it come 
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TypeVar
 
 try:  # private modules of the stdlib: without them every pattern simply runs
     from re import _constants as _sre
@@ -85,14 +95,49 @@ def _needles_of(items: list) -> Needles:  # items: parsed regex (op, argument) p
     return best
 
 
-def needles(pattern: re.Pattern[str]) -> Needles:
-    """The needles of `pattern`, or None if it must always run."""
-    if _sre_parse is None or pattern.flags & re.IGNORECASE:  # pragma: no cover
-        return None  # (lowercase needles would miss text matched case-blind)
+def needles(pattern: re.Pattern[str] | str) -> Needles:
+    """The needles of `pattern` (compiled, or its source), or None if it must always
+    run."""
+    if _sre_parse is None:  # pragma: no cover
+        return None
     try:
-        return _needles_of(_sre_parse.parse(pattern.pattern).data)
+        parsed = _sre_parse.parse(pattern if isinstance(pattern, str) else pattern.pattern)
+        flags = parsed.state.flags | (0 if isinstance(pattern, str) else pattern.flags)
+        if flags & re.IGNORECASE:
+            return None  # (lowercase needles would miss text matched case-blind)
+        return _needles_of(parsed.data)
     except Exception:  # pragma: no cover - an optimisation must never break the check
         return None
+
+
+def digest(source: str) -> str:
+    """The key of a pattern's source in the shipped table."""
+    return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
+
+
+def shipped() -> dict[str, tuple[str, ...] | None]:
+    """The shipped needles (needle_table.py), or none if the table is missing."""
+    try:
+        from bot.crisis.needle_table import NEEDLES
+    except ImportError:  # pragma: no cover
+        return {}
+    return NEEDLES
+
+
+_UNKNOWN = object()
+
+
+def needles_of_sources(sources: Iterable[tuple[Hashable, str]]
+                       ) -> Iterator[tuple[Hashable, Needles]]:
+    """Each pattern source's needles: from the shipped table when it holds that very
+    source, else read off the pattern now."""
+    table = shipped()
+    for key, src in sources:
+        known = table.get(digest(src), _UNKNOWN)
+        if known is _UNKNOWN:
+            yield key, needles(src)
+        else:
+            yield key, None if known is None else frozenset(known)  # type: ignore[arg-type]
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -115,15 +160,19 @@ def _trie(words: Iterable[str]) -> str:
 
 class Index:
     """Which of many patterns can match a text: `keys(text)` gives the keys of those
-    with a needle in it, and of those with no needles."""
+    with a needle in it, and of those with no needles. Patterns are given by their
+    source (needles from the shipped table) or compiled."""
 
-    def __init__(self, patterns: Iterable[tuple[Hashable, re.Pattern[str]]]) -> None:
+    def __init__(self, patterns: Iterable[tuple[Hashable, re.Pattern[str] | str]]) -> None:
         self.always: set[Hashable] = set()
         self.every: set[Hashable] = set()
         self.by_needle: dict[str, list[Hashable]] = {}
+        patterns = list(patterns)
+        from_sources = dict(needles_of_sources(
+            (key, rx) for key, rx in patterns if isinstance(rx, str)))
         for key, rx in patterns:
             self.every.add(key)
-            found = needles(rx)
+            found = from_sources[key] if isinstance(rx, str) else needles(rx)
             if found is None:
                 self.always.add(key)
             for n in found or ():
@@ -141,3 +190,49 @@ class Index:
         for n in present:
             out.update(self.by_needle[n])
         return out
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Compiled(Mapping[K, re.Pattern[str]]):
+    """Regular expressions by key, each compiled the first time it is asked for: a
+    message only reaches the patterns its needles allow, so most are never compiled in
+    a short-lived process, and a first message compiles a few (a compile costs about a
+    third of a millisecond). Safe across threads: at worst two compile the same one."""
+
+    __slots__ = ("_compiled", "sources")
+
+    def __init__(self, sources: Mapping[K, str]) -> None:
+        self.sources = dict(sources)
+        self._compiled: dict[K, re.Pattern[str]] = {}
+
+    def __getitem__(self, key: K) -> re.Pattern[str]:
+        rx = self._compiled.get(key)
+        if rx is None:
+            rx = self._compiled[key] = re.compile(self.sources[key])
+        return rx
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+TABLE = Path(__file__).with_name("needle_table.py")
+
+
+def write_table(sources: Iterable[str], path: Path = TABLE) -> int:
+    """Write the shipped table for these pattern sources; the number of entries."""
+    rows = sorted({digest(src): needles(src) for src in sources}.items())
+    lines = ["# ruff: noqa: E501",
+             '"""The needles of every crisis pattern, keyed by a digest of its source',
+             "(bot/crisis/needles.py). Written by scripts/build_crisis_needles.py: do not",
+             'edit by hand."""', "", "NEEDLES: dict[str, tuple[str, ...] | None] = {"]
+    for key, found in rows:
+        value = "None" if found is None else repr(tuple(sorted(found)))
+        lines.append(f"    {key!r}: {value},")
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)

@@ -50,10 +50,12 @@ def unsafe_reply(nation: str | None = None) -> Reply:
     return Reply("\n".join(lines), crisis=True)
 
 
-def fallback_replies(apology: str, signal: CrisisSignal | None = None) -> list[Reply]:
+def fallback_replies(apology: str, signal: CrisisSignal | None = None, *,
+                     contacts_sent: bool = False) -> list[Reply]:
     """When a turn cannot be answered (the database is down or hung, a bug): the apology
-    and the contacts; for a danger message, the contacts that fit it and nothing else.
+    and the contacts; for a danger message, the contacts that fit it and nothing else
+    (nothing at all when the turn runner sent them already: `contacts_sent`).
     Needs nothing but the text already read, so it always works."""
     if signal is not None:
-        return [crisis_reply(signal)]
+        return [] if contacts_sent else [crisis_reply(signal)]
     return [Reply(t(apology)), crisis_reply(intro="crisis_contacts_only", ask_safe=False)]
