@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from adapters.turns import SENT, Turns
+from bot.catalogue import t
 from bot.types import Button, ConversationRef, Incoming, Location, Reply, Responder
 
 LOCATION = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -37,9 +38,7 @@ class TerminalAdapter:
         self.turns.open(responder)
         try:
             if self.interactive:
-                self._print("Recovery Connector (terminal). Type a number to press a "
-                            "button, /location LAT,LON to share a location, /quit to "
-                            "leave.\n")
+                self._print(t("term_intro"))
                 await self._turn(Incoming(self.ref, text="/start"))
             while not self._stopped:
                 line = await asyncio.to_thread(self._read)
@@ -74,7 +73,7 @@ class TerminalAdapter:
         """One reply, its buttons numbered on from those already shown for this line."""
         text = [reply.text]
         if reply.card and reply.card.map_url not in reply.text:
-            text.append(f"Map: {reply.card.map_url}")
+            text.append(t("plain_map", url=reply.card.map_url))
         for row in reply.buttons:
             labels = []
             for btn in row:
@@ -82,7 +81,7 @@ class TerminalAdapter:
                 labels.append(f"[{len(self.buttons)}] {btn.label}")
             text.append("  " + "   ".join(labels))
         if reply.request_location:
-            text.append("  (/location LAT,LON shares a location)")
+            text.append(t("term_location"))
         self._print("\n".join(text) + "\n")
 
     def _read(self) -> str | None:

@@ -176,6 +176,12 @@ EN: dict[str, str] = {
     "tg_share_location": "📍 Share my location",
     "tg_location_prompt": "Or tap \"📍 Share my location\" below to send where you are.",
     "tg_location_done": "Thanks.",
+    # the terminal chat (adapters/terminal.py) and plain text (bot/types.py)
+    "term_intro": "Recovery Connector (terminal). Type a number to press a button, "
+                  "/location LAT,LON to share a location, /quit to leave.\n",
+    "term_location": "  (/location LAT,LON shares a location)",
+    "plain_location": "  (or share your location)",
+    "plain_map": "Map: {url}",
     "tg_group_private": (
         "I'd be glad to help, in a private chat, so nothing personal is shared in this "
         "group. Tap below to continue privately.\n"

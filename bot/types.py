@@ -8,6 +8,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.catalogue import t
+
 # Replies stay under this so every platform can show them (Discord allows 2000 per
 # message and Telegram 4096: adapters split further; see ../shared/REFERENCE.md).
 MAX_REPLY_CHARS = 4000
@@ -85,14 +87,14 @@ class Reply:
         """The reply as plain text, with buttons as numbered choices."""
         lines = [self.text]
         if self.card and self.card.map_url not in self.text:
-            lines.append(f"Map: {self.card.map_url}")
+            lines.append(t("plain_map", url=self.card.map_url))
         n = 0
         for row in self.buttons:
             for b in row:
                 n += 1
                 lines.append(f"  [{n}] {b.label}")
         if self.request_location:
-            lines.append("  (or share your location)")
+            lines.append(t("plain_location"))
         return "\n".join(lines)
 
     def all_buttons(self) -> list[Button]:

@@ -40,7 +40,6 @@ from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS, Conversation
 from bot.types import Button, ConversationRef, Incoming, Reply
 from directory.db import session_factory
-from directory.demo import load_demo_if_empty
 
 # The need choices as the conversation offers them: positions, never the needs themselves.
 NEEDS = [f"n{i}" for i in range(len(NEED_BUTTONS))] + ["n*"]
@@ -145,12 +144,9 @@ def check_discord_rules(fake: FakeDiscord) -> None:
 
 
 @pytest.fixture
-def sessions(engine: Engine) -> sessionmaker:
-    factory = session_factory(engine)
-    with factory() as session:
-        load_demo_if_empty(session)
-        session.commit()
-    return factory
+def sessions(demo_sessions: sessionmaker) -> sessionmaker:
+    """The demo directory, loaded the fast way (tests/dialogue.py load_demo)."""
+    return demo_sessions
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from dialogue import make_conversation
 from fake_telegram import FakeTelegram
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner
 
@@ -33,7 +33,6 @@ from bot import storage
 from bot.conversation import Conversation
 from bot.types import Button, ConversationRef, Reply
 from directory.db import make_engine, session_factory
-from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
 from directory.models import Listing
 
@@ -51,11 +50,9 @@ def gazetteer() -> Gazetteer:
 
 
 @pytest.fixture
-def sessions(engine: Engine) -> sessionmaker:
-    factory = session_factory(engine)
-    with factory() as session:
-        load_demo_if_empty(session)
-    return factory
+def sessions(demo_sessions: sessionmaker) -> sessionmaker:
+    """The demo directory, loaded the fast way (tests/dialogue.py load_demo)."""
+    return demo_sessions
 
 
 @pytest.fixture
