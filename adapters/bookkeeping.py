@@ -1,5 +1,5 @@
 """Small bookkeeping writes that must land as soon as possible: update claims and the
-record of each message sent (bot/storage.py begin_update, progress_update).
+record of each message sent (bot/claims.py begin_update, progress_update).
 
 The moment between Telegram accepting a message and our recording it is the one in which
 a process's death repeats that message (adapters/telegram.py), so this write is kept as

@@ -553,7 +553,7 @@ def jobs_remind_stale() -> None:
     from datetime import UTC, datetime
 
     from adapters.wiring import stale_after
-    from bot.volunteering import remind_stale
+    from bot.volunteers import remind_stale
 
     a = build_app(Settings(load_demo=False))
     with a.sessions() as session:

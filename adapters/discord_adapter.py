@@ -23,7 +23,7 @@ commands answered ephemerally, so nobody else ever sees what someone asked for.
   `/announcements off`, for members with Manage Server only. Discord's
   default_permissions is only a hint (server admins can override it), so the member's
   permissions in the interaction are checked here. The setting lives in
-  bot/broadcast_store.py; adapters/senders.py posts the broadcasts.
+  bot/broadcasts/store.py; adapters/senders.py posts the broadcasts.
 - `send` is for people who opted in (reminders, replies to their own requests): Discord's
   anti-spam (error 40003) stops bots that DM many people who never wrote to them.
 
@@ -65,7 +65,7 @@ from sqlalchemy.orm import sessionmaker
 
 from adapters.settings import Settings, check_shards
 from adapters.turns import BLOCKED, FAILED, SENT, Turns
-from bot import broadcast_store
+from bot.broadcasts import store
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS
 from bot.types import Button, ConversationRef, Incoming, PlaceCard, Reply, Responder
@@ -654,9 +654,9 @@ class DiscordAdapter:
         def save() -> bool:
             with self.sessions() as session:
                 if channel is None:
-                    changed = broadcast_store.clear_announcement_channel(session, str(guild_id))
+                    changed = store.clear_announcement_channel(session, str(guild_id))
                 else:
-                    broadcast_store.set_announcement_channel(
+                    store.set_announcement_channel(
                         session, str(guild_id), str(channel.id), datetime.now(UTC))
                     changed = True
                 session.commit()

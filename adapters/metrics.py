@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.broadcasts import Outcome, Sender
 from bot.catalogue import t
-from bot.delivery import Outcome, Sender
 from bot.types import Incoming, Reply, Responder
 from directory.search import DirectorySearch, Query, Results
 
@@ -77,7 +77,7 @@ class Metrics:
     # -- broadcasts (the hook for the delivery worker) -----------------------------------
 
     def count_sender(self, sender: Sender) -> Sender:
-        """Wrap a bot.delivery Sender so every send's outcome is counted
+        """Wrap a bot.broadcasts Sender so every send's outcome is counted
         (`recovery_deliveries_total{platform, outcome}`). A sender that can post to
         announcement channels keeps that ability, counted too; one that cannot still
         has no `send_channel`, so the worker fails such rows as before."""
@@ -190,7 +190,7 @@ class QueueCollector(Collector):
         self.sessions = sessions
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from bot.broadcast_store import STATUSES, Delivery
+        from bot.broadcasts.store import STATUSES, Delivery
         from bot.outbox import Notification
 
         rows = GaugeMetricFamily("recovery_broadcast_deliveries", "Broadcast delivery "

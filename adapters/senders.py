@@ -1,13 +1,13 @@
-"""Senders for the delivery worker (bot/delivery.py): one direct message to a user id,
-rendered exactly as the platform's adapter renders a reply, with an outcome the worker
-can act on (the adapters' own `send` swallows outcomes: right for a chat turn, not for
-a queue that must report delivered / failed / blocked).
+"""Senders for the delivery worker (bot/broadcasts/worker.py): one direct message to a
+user id, rendered exactly as the platform's adapter renders a reply, with an outcome the
+worker can act on (the adapters' own `send` swallows outcomes: right for a chat turn,
+not for a queue that must report delivered / failed / blocked).
 
 - Telegram: plain text, no parse mode, link previews off, split under 4096 UTF-16 units
   by adapters/telegram.py's own `split_text` - the same as every chat reply, so nothing
   anyone typed can inject markup (REFERENCE.md, Telegram HTML). 403 / "chat not found"
   mean the person blocked the bot or never started it: unsubscribed, and their
-  conversation marked inactive (bot/storage.py), as the adapter does. 429 gives
+  conversation marked inactive (bot/state.py), as the adapter does. 429 gives
   retry_after to the worker. No idempotency key exists in the Bot API.
 - Discord: a DM, markdown-escaped and split by adapters/discord_adapter.py's `render`,
   no mentions (AllowedMentions.none()), with a nonce per piece and enforce_nonce (what
@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from bot import storage
-from bot.delivery import DEFAULT_LIMITS, Limits, Outcome, Sender, Worker
-from bot.send_budget import Budget, budget_for
+from bot import state
+from bot.broadcasts import Budget, Limits, Outcome, Sender, Worker, budget_for
+from bot.broadcasts.worker import DEFAULT_LIMITS
 from bot.types import ConversationRef, Reply
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _mark_inactive(sessions: sessionmaker | None, ref: ConversationRef) -> None:
         return
     try:
         with sessions() as session:
-            storage.mark_inactive(session, ref.key)
+            state.mark_inactive(session, ref.key)
             session.commit()
     except SQLAlchemyError:
         log.warning("could not mark conversation inactive", extra={"conv": ref.log_id})
@@ -237,7 +237,7 @@ def budgets(sessions: sessionmaker, tokens: Mapping[str, str | None],
             limits: Mapping[str, Limits] | None = None) -> dict[str, Budget]:
     """Each platform's send budget, keyed by a hash of its bot token: on PostgreSQL
     shared by every `run` and `deliver` process with that token, so together they keep
-    within the token's rate (bot/send_budget.py); in-process on SQLite."""
+    within the token's rate (bot/broadcasts/budget.py); in-process on SQLite."""
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     return {name: budget_for(sessions, name, token, limits.get(name, Limits()).rate)
             for name, token in tokens.items()}

@@ -87,7 +87,7 @@ from tornado.web import Application as WebApp
 from tornado.web import RequestHandler
 
 from adapters.turns import BLOCKED, FAILED, LOOKUP_TIMEOUT, SENT, UPDATE_LEASE, Turns
-from bot import access, storage
+from bot import access, claims
 from bot.catalogue import t
 from bot.crisis import detect_crisis
 from bot.types import Button, ConversationRef, Incoming, Location, PlaceCard, Reply, Responder
@@ -481,7 +481,7 @@ class TelegramAdapter:
 
     def _prune_updates(self) -> None:
         with self.sessions() as session:
-            storage.delete_processed_before(session, datetime.now(UTC) - PROCESSED_UPDATES_KEPT)
+            claims.delete_processed_before(session, datetime.now(UTC) - PROCESSED_UPDATES_KEPT)
             session.commit()
 
     # -- webhook ----------------------------------------------------------------------

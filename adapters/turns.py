@@ -10,7 +10,7 @@ a turn lives here, once:
    runs without them (`Incoming.contacts_sent`).
 2. **One turn at a time per chat**, in the order messages arrived: a message joins its
    chat's queue the moment it arrives, before its first aid is even looked at.
-3. **The update claim** (bot/storage.py `begin_update`): a platform's retry or a second
+3. **The update claim** (bot/claims.py `begin_update`): a platform's retry or a second
    process does not answer twice; a claim is finished only after the reply has gone
    out, and a process that died mid-reply is taken over once its lease runs out - the
    turn's replies, journaled with the state they came from, are replayed (only what had
@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.bookkeeping import Bookkeeper
-from bot import storage
+from bot import claims, state
 from bot.crisis import detect_crisis
 from bot.crisis.reply import fallback_replies
 from bot.types import ConversationRef, Incoming, Reply, Responder
@@ -119,7 +119,7 @@ class _Progress:
     """A claimed update whose reply is being sent."""
 
     update_id: str
-    claim: storage.Claim
+    claim: claims.Claim
 
 
 class Turns:
@@ -180,7 +180,7 @@ class Turns:
             if msg.text:
                 msg = await self._first_aid(msg, outlet, claiming)
             await asyncio.shield(place)
-            claim = await claiming if claiming is not None else storage.Claim("first")
+            claim = await claiming if claiming is not None else claims.Claim("first")
             if claim.status != "first":
                 log.info("repeated update ignored (%s)", claim.status,
                          extra={"conv": msg.ref.log_id})
@@ -228,7 +228,7 @@ class Turns:
             if self.sessions is None:
                 return
             with self.sessions() as session:
-                storage.mark_inactive(session, ref.key)
+                state.mark_inactive(session, ref.key)
                 session.commit()
         try:
             await asyncio.wait_for(asyncio.to_thread(mark), LOOKUP_TIMEOUT)
@@ -243,7 +243,7 @@ class Turns:
     # -- the steps --------------------------------------------------------------------------
 
     async def _first_aid(self, msg: Incoming, outlet: Outlet[M],
-                         claiming: asyncio.Future[storage.Claim] | None) -> Incoming:
+                         claiming: asyncio.Future[claims.Claim] | None) -> Incoming:
         """Send a danger message's contacts now. Worked out while the claim is tried:
         a platform's retry of a message already answered gets no second set - if the
         claim says so within FIRST_AID_CLAIM_WAIT."""
@@ -273,18 +273,18 @@ class Turns:
             return fallback_replies("went_wrong", detect_crisis(msg.text or ""),
                                     contacts_sent=msg.contacts_sent)
 
-    async def _claim(self, update_id: str, ref: ConversationRef) -> storage.Claim:
+    async def _claim(self, update_id: str, ref: ConversationRef) -> claims.Claim:
         """Claim an update so it is answered once across processes."""
-        def claim(session: Session) -> storage.Claim:
-            return storage.begin_update(session, self.platform, update_id, datetime.now(UTC),
-                                        self.update_lease)
+        def claim(session: Session) -> claims.Claim:
+            return claims.begin_update(session, self.platform, update_id, datetime.now(UTC),
+                                       self.update_lease)
         try:
             return await asyncio.wait_for(self._bookkeep(claim), self.claim_timeout)
         except Exception:  # noqa: BLE001 - SQLAlchemyError, TimeoutError or worse
             # Answer rather than stay silent: a repeat is better than nothing for
             # someone who may be in crisis. No owner: nothing of this turn is journaled.
             log.warning("could not claim update", extra={"conv": ref.log_id})
-            return storage.Claim("first")
+            return claims.Claim("first")
 
     async def _bookkeep(self, work: Callable[[Session], T]) -> T:
         if self._bookkeeper is None:
@@ -297,8 +297,8 @@ class Turns:
         claim = progress.claim
 
         def record(session: Session) -> bool:
-            return storage.progress_update(session, self.platform, progress.update_id,
-                                           claim.owner, sent, datetime.now(UTC), done)
+            return claims.progress_update(session, self.platform, progress.update_id,
+                                          claim.owner, sent, datetime.now(UTC), done)
         try:
             return await asyncio.wait_for(self._bookkeep(record), self.claim_timeout)
         except (SQLAlchemyError, TimeoutError):
@@ -337,7 +337,7 @@ class Turns:
             if self.sessions is None:
                 return True
             with self.sessions() as session:
-                return storage.is_active(session, ref.key)
+                return state.is_active(session, ref.key)
         try:
             return await asyncio.wait_for(asyncio.to_thread(active), LOOKUP_TIMEOUT)
         except (SQLAlchemyError, TimeoutError):

@@ -28,7 +28,7 @@ DATABASE_RETRY_SECONDS = 5.0
 # The conversation and its features are imported where they are built: commands that
 # only read the directory (`recovery-bot directory search`) start without them.
 if TYPE_CHECKING:
-    from bot.broadcasting import Broadcasting
+    from bot.broadcasts import Broadcasting
     from bot.conversation import Config, Conversation
     from bot.features import Feature
 
@@ -129,7 +129,7 @@ def standard_features(gazetteer: Gazetteer, config: Config,
                       platforms: Sequence[str] = ("telegram", "discord")) -> list[Feature]:
     """The features every conversation runs with: volunteers keep listings current,
     admins broadcast (bot/features.py: the only way the conversation is extended)."""
-    from bot.volunteering import Volunteering
+    from bot.volunteers import Volunteering
 
     return [Volunteering(gazetteer, config.stale_after),
             build_broadcasting(gazetteer, platforms, config.radius_km)]
@@ -140,7 +140,7 @@ def build_broadcasting(gazetteer: Gazetteer, platforms: Sequence[str],
     """/subscribe, /broadcast: messages are measured as each platform's adapter sends
     them (Telegram in UTF-16 units; Discord after markdown escaping)."""
     from adapters.senders import discord_length, telegram_length
-    from bot.broadcasting import DEFAULT_LIMITS, Broadcasting
+    from bot.broadcasts.dialogue import DEFAULT_LIMITS, Broadcasting
 
     # Only whether each library is installed: importing them (a quarter of a second)
     # waits until a message is measured, so `recovery-bot chat` starts without them.

@@ -20,7 +20,7 @@ server): for each count, that many `recovery-bot run telegram` processes in webh
 mode (the README's production set-up; `--command deliver` for delivery-only workers at
 `--rate 25` each) deliver one broadcast. Printed for each: the achieved rate in all,
 429s (target 0) and duplicates; then what one reservation of the shared budget costs.
-The token's send budget is shared through PostgreSQL (bot/send_budget.py), so N
+The token's send budget is shared through PostgreSQL (bot/broadcasts/budget.py), so N
 processes together keep within the one token's rate. Measured here (2 cores, shared):
 before it, 1 process 24.4 msg/s and 0 x 429, 3 processes 23.1 to 23.9 msg/s and 12 x 429
 (`--command deliver --rate 8 --limit 10`: 3 processes 47 x 429); with it, 25.0 msg/s and
@@ -51,8 +51,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fake_telegram_limited import LimitedTelegram  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bot import broadcast_store as store  # noqa: E402
-from bot.broadcasting import compose  # noqa: E402
+from bot.broadcasts import compose, store  # noqa: E402
 from directory.db import make_engine, session_factory, upgrade  # noqa: E402
 
 RATE = 25.0
@@ -208,7 +207,7 @@ async def processes_run(url: str, sessions, tg: LimitedTelegram, n: int, first: 
 
 async def reservation_cost(sessions, count: int = 300) -> None:  # type: ignore[no-untyped-def]
     """What one slot of the shared budget costs: a round trip to PostgreSQL."""
-    from bot.send_budget import SharedBudget, budget_for
+    from bot.broadcasts import SharedBudget, budget_for
 
     budget = budget_for(sessions, "telegram", "benchmark", 1e6)  # never waits for a slot
     assert isinstance(budget, SharedBudget)

@@ -40,7 +40,7 @@ from pathlib import Path
 from sqlalchemy import event, insert
 from sqlalchemy.orm import sessionmaker
 
-from bot import storage
+import bot.state
 from bot.conversation import Config, Conversation
 from bot.crisis import detect_crisis
 from bot.types import ConversationRef, Incoming, Location
@@ -191,8 +191,8 @@ async def run_state_only(sessions: sessionmaker, msgs: list[Incoming]) -> Timing
     """The least a turn can do: crisis check, then load and save the state in a worker."""
     def stored(key: str) -> None:
         with sessions() as s:
-            state = storage.load(s, key, NOW)
-            storage.save(s, key, state, NOW, timedelta(hours=24))
+            state = bot.state.load(s, key, NOW)
+            bot.state.save(s, key, state, NOW, timedelta(hours=24))
             s.commit()
 
     out = []

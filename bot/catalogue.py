@@ -160,7 +160,7 @@ EN: dict[str, str] = {
     "o_fellowship": "Mutual aid fellowship",
     "o_service": "Support service",
     "o_helpline": "Helpline",
-    # volunteers and admins (bot/volunteering.py)
+    # volunteers and admins (bot/volunteers/dialogue.py)
     "v_refused": "Sorry, that isn't something I can do for you. If you help run a group, "
                  "ask an admin for an invite code, then send /volunteer CODE.",
     "v_volunteer_usage": "Send /volunteer followed by your invite code, like "
@@ -337,7 +337,7 @@ EN: dict[str, str] = {
     "v_b_reject": "Reject",
     "v_b_remove": "Remove #{n}",
     "v_b_trust": "Trust #{n}",
-    # broadcasts (bot/broadcasting.py)
+    # broadcasts (bot/broadcasts/dialogue.py)
     "bc_footer": "You get these because you asked to. Send /unsubscribe to stop them.",
     "bc_channel_footer": "Server admins: /announcements off stops these.",
     "bc_sub_ask": "I can send you news now and then: events, new groups, changes to "

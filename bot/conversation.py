@@ -29,12 +29,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, sessionmaker
 
-from bot import storage
+import bot.state
+from bot import claims
 from bot.catalogue import t
 from bot.crisis import CrisisSignal, Reading, read
 from bot.crisis.reply import crisis_reply, fallback_replies, signpost_reply, unsafe_reply
 from bot.features import Feature, Turn, b, payload_number
-from bot.storage import PlaceMemo, State
+from bot.state import PlaceMemo, State
 from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
 from directory.finder import ListingView, Request, load_views, understand_request, view
 from directory.freshness import DEFAULT_STALE_AFTER
@@ -173,7 +174,7 @@ class Conversation:
 
         def stored() -> str | None:
             with self.sessions() as session:
-                return self._nation(storage.load(session, msg.ref.key, self.clock()))
+                return self._nation(bot.state.load(session, msg.ref.key, self.clock()))
         try:
             return await asyncio.wait_for(asyncio.to_thread(stored),
                                           FIRST_AID_LOOKUP_SECONDS)
@@ -249,7 +250,7 @@ class Conversation:
                        abandoned: threading.Event | None = None) -> list[Reply]:
         now = self.clock()
         with self.sessions() as session:
-            state = storage.load(session, msg.ref.key, now)
+            state = bot.state.load(session, msg.ref.key, now)
             step, flow = state.step, dict(state.flow)
             turn = Turn(msg, state, session, now, text=clean(msg.text or ""))
             keep = True
@@ -271,16 +272,16 @@ class Conversation:
             if keep:
                 _location_asked(replies, state.location_asked, turn.state)
             if turn.erase:
-                storage.forget(session, msg.ref.key)
+                bot.state.forget(session, msg.ref.key)
                 for feature in self.features:  # roles, subscriptions, ...
                     feature.forget(session, msg.ref)
             elif keep:
-                storage.save(session, msg.ref.key, turn.state, now, self.config.ttl)
+                bot.state.save(session, msg.ref.key, turn.state, now, self.config.ttl)
             if msg.update_id is not None:
                 # Committed with the state: a retry of this update replays these replies
                 # rather than running the turn again on the state it moved to.
-                storage.record_replies(session, msg.ref.platform, msg.update_id,
-                                       [r.to_json() for r in replies])
+                claims.record_replies(session, msg.ref.platform, msg.update_id,
+                                      [r.to_json() for r in replies])
             session.commit()
         log.info("turn", extra={"conv": msg.ref.log_id, "step": turn.state.step})
         return replies

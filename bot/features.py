@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.catalogue import t
-from bot.storage import State
+from bot.state import State
 from bot.types import Button, ConversationRef, Incoming, Reply
 
 if TYPE_CHECKING:

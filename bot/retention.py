@@ -15,7 +15,7 @@ What goes, and when:
 - notifications to volunteers and admins (bot/outbox.py; they hold a platform user id):
   RETENTION_NOTIFICATION_DAYS after they were sent, or after they were written if they
   were never sent (nobody serves that platform any more);
-- broadcast delivery rows (bot/broadcast_store.py; platform user ids) once finished -
+- broadcast delivery rows (bot/broadcasts/store.py; platform user ids) once finished -
   sent, failed, unsubscribed or cancelled - RETENTION_DELIVERY_DAYS after they finished.
   Rows still pending or being sent are never touched. The broadcast itself (the admin's
   text, no recipient) stays, so its report reads 0 after that.
@@ -32,8 +32,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, or_
 from sqlalchemy.orm import Session
 
-from bot import storage
-from bot.broadcast_store import Delivery
+from bot import claims, state
+from bot.broadcasts.store import Delivery
 from bot.outbox import Notification
 from directory.models import ProblemReport
 
@@ -96,8 +96,8 @@ def apply(session: Session, now: datetime, periods: Periods | None = None) -> De
     """Delete everything past its period; the caller commits."""
     p = periods or Periods()
     return Deleted(
-        conversations=storage.delete_expired(session, now),
-        processed_updates=storage.delete_processed_before(session, now - p.processed_updates),
+        conversations=state.delete_expired(session, now),
+        processed_updates=claims.delete_processed_before(session, now - p.processed_updates),
         reports=delete_reports(session, now - p.reports),
         notifications=delete_notifications(session, now - p.notifications),
         deliveries=delete_deliveries(session, now - p.deliveries),

@@ -1,5 +1,6 @@
 """Changes to listings proposed by volunteers: drafts, the review queue, applying with
-a check that nobody else changed the same fields meanwhile, undo, and freshness.
+a check that nobody else changed the same fields meanwhile, undo, and freshness; and the
+lookups the volunteers' dialogue makes (their listings, a listing's history, free slugs).
 
 Who may propose or approve is the bot's business (bot/access.py); here a person is an id
 and an actor name for the revision history.
@@ -7,6 +8,7 @@ and an actor name for the revision history.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from directory.models import Base, Listing, Revision, UTCDateTime
+from directory.models import Base, Listing, Organisation, Revision, UTCDateTime
 from directory.repository import update_listing
 
 
@@ -172,3 +174,68 @@ def stale(session: Session, now: datetime, after: timedelta,
         q = q.where(Listing.organisation_id.in_(organisation_ids))
     return list(session.scalars(q.order_by(Listing.last_verified_at.nulls_first(),
                                            Listing.id)))
+
+
+# -- what the curation dialogue reads and marks (bot/volunteers/dialogue.py) -------------
+
+def listings_for(session: Session, organisation_ids: Collection[int] | None, limit: int
+                 ) -> list[Listing]:
+    """Open listings by name, at most `limit`: those of these organisations, or every
+    one (None: an admin)."""
+    q = select(Listing).where(Listing.status != "closed").order_by(Listing.name)
+    if organisation_ids is not None:
+        q = q.where(Listing.organisation_id.in_(organisation_ids))
+    return list(session.scalars(q.limit(limit)))
+
+
+def listing_by_slug(session: Session, slug: str) -> Listing | None:
+    """The listing with this slug, if any."""
+    return session.scalar(select(Listing).where(Listing.slug == slug))
+
+
+def free_slug(session: Session, base: str) -> str:
+    """`base`, or `base` with "-2" added as often as it takes, so no listing has it."""
+    slug = base
+    while session.scalar(select(Listing.id).where(Listing.slug == slug)):
+        slug += "-2"
+    return slug
+
+
+def history(session: Session, listing_id: int, limit: int) -> list[Revision]:
+    """The listing's applied changes (revisions), newest first, at most `limit`."""
+    return list(session.scalars(
+        select(Revision).where(Revision.entity == "listing", Revision.entity_id == listing_id)
+        .order_by(Revision.id.desc()).limit(limit)))
+
+
+def proposals_for(session: Session, listing_id: int, limit: int) -> list[ChangeRequest]:
+    """Changes proposed for the listing and not applied (pending, rejected or in
+    conflict), newest first, at most `limit`."""
+    return list(session.scalars(
+        select(ChangeRequest).where(
+            ChangeRequest.listing_id == listing_id,
+            ChangeRequest.status.in_(("pending", "rejected", "conflict")))
+        .order_by(ChangeRequest.id.desc()).limit(limit)))
+
+
+def organisation_names(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """Each of these organisations' names, by id."""
+    return dict(session.execute(select(Organisation.id, Organisation.name)
+                                .where(Organisation.id.in_(ids))).tuples())
+
+
+def organisation_by_slug_or_name(session: Session, text: str) -> Organisation | None:
+    """The organisation with this slug; else the first (by id) whose name contains
+    `text`, ignoring case."""
+    org = session.scalar(select(Organisation).where(Organisation.slug == text))
+    if org is None:
+        org = session.scalar(select(Organisation).where(
+            Organisation.name.ilike(f"%{text}%")).order_by(Organisation.id).limit(1))
+    return org
+
+
+def mark_stale_reminded(session: Session, listing_id: int, now: datetime) -> None:
+    """Record that the listing's volunteers were reminded it is stale. Not a listing
+    change worth a revision or a version bump: a bookkeeping column."""
+    session.execute(Listing.__table__.update().where(Listing.id == listing_id)
+                    .values(stale_reminded_at=now))

@@ -33,7 +33,7 @@ from sqlalchemy.orm import sessionmaker
 from adapters.wiring import standard_features
 from bot.conversation import Config, Conversation
 from bot.features import Feature
-from bot.storage import ConversationRow, key_hash
+from bot.state import ConversationRow, key_hash
 from bot.types import MAX_REPLY_CHARS, Button, ConversationRef, Incoming, Location, Reply
 from directory.db import session_factory
 from directory.demo import load_demo_if_empty

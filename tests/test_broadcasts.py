@@ -30,12 +30,10 @@ from sqlalchemy.orm import sessionmaker
 from adapters.metrics import Metrics
 from adapters.senders import DiscordSender, TelegramSender, discord_length, telegram_length
 from bot import access
-from bot import broadcast_store as store
 from bot.access import AuditEvent
-from bot.broadcasting import Broadcasting, compose, for_channel
-from bot.delivery import Limits, Worker
-from bot.storage import is_active
-from bot.volunteering import Volunteering
+from bot.broadcasts import Broadcasting, Limits, Worker, compose, for_channel, store
+from bot.state import is_active
+from bot.volunteers import Volunteering
 from directory.geography import Gazetteer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 import bot.conversation
 from bot.conversation import COMMANDS, STEPS, Config, Step
-from bot.storage import key_hash
+from bot.state import key_hash
 from directory.models import Listing, ProblemReport
 from directory.records import ListingRecord, OrganisationRecord
 from directory.repository import upsert_listing, upsert_organisation
@@ -581,7 +581,7 @@ async def test_the_conversation_key_is_stored_hashed(chat: Chat,
                                                      demo_sessions: sessionmaker) -> None:
     await chat.say("/start")
     with demo_sessions() as s:
-        keys = s.scalars(select(bot.storage.ConversationRow.key_hash)).all()
+        keys = s.scalars(select(bot.state.ConversationRow.key_hash)).all()
     assert keys == [key_hash(chat.ref.key)]
     assert chat.user not in keys[0]
 

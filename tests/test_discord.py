@@ -35,7 +35,8 @@ from adapters.discord_adapter import (
     split_text,
 )
 from adapters.settings import Settings
-from bot import broadcast_store, storage
+from bot import state
+from bot.broadcasts import store
 from bot.catalogue import t
 from bot.conversation import NEED_BUTTONS, Conversation
 from bot.types import Button, ConversationRef, Incoming, Reply
@@ -113,11 +114,11 @@ class Harness:
 
     def active(self, user: User) -> bool:
         with self.sessions() as session:
-            return storage.is_active(session, ref(user).key)
+            return state.is_active(session, ref(user).key)
 
     def known(self, user: User) -> bool:
         with self.sessions() as session:
-            return storage.exists(session, ref(user).key)
+            return state.exists(session, ref(user).key)
 
 
 def ref(user: User) -> ConversationRef:
@@ -336,7 +337,7 @@ MANAGE_GUILD = 1 << 5
 
 def announcement_channel(sessions: sessionmaker, guild_id: str) -> str | None:
     with sessions() as session:
-        row = session.get(broadcast_store.AnnouncementChannel, guild_id)
+        row = session.get(store.AnnouncementChannel, guild_id)
         return row.channel_id if row else None
 
 

@@ -1,6 +1,6 @@
 """Each feature's steps are named (a StrEnum in its module) and drawn in a Mermaid
-diagram beside the module (bot/volunteering.mmd, bot/broadcasting.mmd), kept true here as
-tests/test_conversation.py keeps bot/conversation.mmd true (issue 13).
+diagram beside the module (bot/volunteers/dialogue.mmd, bot/broadcasts/dialogue.mmd),
+kept true here as tests/test_conversation.py keeps bot/conversation.mmd true (issue 13).
 
 No database: the features are built as the conversation runs with them.
 """

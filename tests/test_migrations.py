@@ -10,10 +10,11 @@ from sqlalchemy import Engine
 
 # Tables defined outside directory/ register on the shared metadata when imported.
 import bot.access  # noqa: F401
-import bot.broadcast_store  # noqa: F401
+import bot.broadcasts.budget  # noqa: F401
+import bot.broadcasts.store  # noqa: F401
+import bot.claims  # noqa: F401
 import bot.outbox  # noqa: F401
-import bot.send_budget  # noqa: F401
-import bot.storage  # noqa: F401
+import bot.state  # noqa: F401
 import directory.curation  # noqa: F401
 from directory.models import Base
 

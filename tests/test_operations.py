@@ -29,7 +29,7 @@ from test_broadcasts import finished, queue_broadcast, wait_until
 from adapters.health import HealthServer
 from adapters.logs import json_formatter
 from adapters.metrics import Metrics
-from bot.broadcasting import compose
+from bot.broadcasts import compose
 from bot.types import ConversationRef, Incoming
 from directory.db import make_engine, session_factory
 from directory.demo import load_demo_if_empty
@@ -358,3 +358,34 @@ async def test_two_processes_share_one_conversation_and_dedupe(
     finally:
         for bot in bots:
             bot.stop()
+
+
+async def test_readyz_sees_discord(engine: Engine) -> None:
+    """/readyz is 503 until the Discord adapter is connected and after it stops."""
+    from fake_discord import FakeDiscord
+
+    from adapters.discord_adapter import DiscordAdapter
+
+    sessions = session_factory(engine)
+    fake = FakeDiscord(with_guild=False)
+    await fake.start()
+    adapter = DiscordAdapter(fake.token, sessions, api_base_url=fake.api_base,
+                             guild_ready_timeout=0.05)
+    health = HealthServer(engine, Metrics(), "127.0.0.1:0", adapters=[adapter])
+    await health.open()
+    task = None
+    try:
+        url = f"http://127.0.0.1:{health.port}/readyz"
+        assert await get(url) == (503, {"status": "not ready",
+                                        "reason": "DiscordAdapter not running"})
+        task = asyncio.create_task(adapter.start(make_conversation(sessions)))
+        await adapter.wait_until_ready(15)
+        assert await get(url) == (200, {"status": "ready"})
+        await adapter.stop()
+        await asyncio.wait_for(task, 15)
+        assert (await get(url))[0] == 503
+    finally:
+        if task is not None and not task.done():
+            await adapter.stop()
+        await health.close()
+        await fake.close()

@@ -10,10 +10,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from bot import retention, storage
-from bot.broadcast_store import Broadcast, Delivery
+from bot import claims, retention, state
+from bot.broadcasts.store import Broadcast, Delivery
+from bot.claims import ProcessedUpdate
 from bot.outbox import Notification
-from bot.storage import ConversationRow, ProcessedUpdate, State
+from bot.state import ConversationRow, State
 from directory.models import Listing, Organisation, ProblemReport
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -34,12 +35,12 @@ def _populate(session: Session) -> None:
     notifications and deliveries 30, processed updates 2)."""
     ttl = timedelta(hours=24)
     # Conversations: saved 25 hours ago (expired) and 23 hours ago (live).
-    storage.save(session, "telegram:1:1", State(step="needs"), NOW - 25 * ttl / 24, ttl)
-    storage.save(session, "telegram:2:2", State(step="place"), NOW - 23 * ttl / 24, ttl)
-    storage.save(session, "telegram:3:3", State(), NOW - ttl, ttl)  # expires exactly now
+    state.save(session, "telegram:1:1", State(step="needs"), NOW - 25 * ttl / 24, ttl)
+    state.save(session, "telegram:2:2", State(step="place"), NOW - 23 * ttl / 24, ttl)
+    state.save(session, "telegram:3:3", State(), NOW - ttl, ttl)  # expires exactly now
     # Processed updates.
     for uid, age in (("old", 2 * DAY + SECOND), ("recent", 2 * DAY - SECOND)):
-        storage.claim_update(session, "telegram", uid, NOW - age)
+        claims.claim_update(session, "telegram", uid, NOW - age)
     # Problem reports: by age, resolved or not.
     listing = _listing(session)
     for reason, age, resolved in (("wrong_time", 181 * DAY, None),
@@ -95,7 +96,7 @@ def test_retention_deletes_exactly_what_is_past_its_period(session: Session) -> 
     assert deleted == retention.Deleted(conversations=2, processed_updates=1, reports=2,
                                         notifications=2, deliveries=4)
     left = _left(session)
-    assert left["conversations"] == {storage.key_hash("telegram:2:2")}
+    assert left["conversations"] == {state.key_hash("telegram:2:2")}
     assert left["updates"] == {"recent"}
     assert left["reports"] == {"wrong_place", "other"}  # resolved or not, by age
     assert left["notifications"] == {"sent-recent", "unsent-recent"}

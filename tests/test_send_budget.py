@@ -1,7 +1,7 @@
-"""One bot token's send budget shared by every process that sends with it (bot/send_budget.py):
-several workers, in one process or as real `recovery-bot deliver` processes, deliver one
-broadcast through the fake Bot API that answers 429 above its rate
-(tests/fake_telegram_limited.py), on real PostgreSQL; the SQLite path keeps its
+"""One bot token's send budget shared by every process that sends with it
+(bot/broadcasts/budget.py): several workers, in one process or as real `recovery-bot
+deliver` processes, deliver one broadcast through the fake Bot API that answers 429 above
+its rate (tests/fake_telegram_limited.py), on real PostgreSQL; the SQLite path keeps its
 in-process limiter; and a database that fails or hangs mid-broadcast does not stop
 delivery."""
 
@@ -27,10 +27,17 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import sessionmaker
 
 from adapters.senders import TelegramSender, budgets
-from bot import broadcast_store as store
-from bot.broadcasting import compose
-from bot.delivery import Limits, Worker
-from bot.send_budget import LocalBudget, SendBudgetRow, SharedBudget, budget_for, budget_name
+from bot.broadcasts import (
+    Limits,
+    LocalBudget,
+    SendBudgetRow,
+    SharedBudget,
+    Worker,
+    budget_for,
+    budget_name,
+    compose,
+    store,
+)
 from directory.db import make_engine, session_factory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,7 +271,7 @@ async def test_budget_database_trouble_does_not_stop_delivery(
     """Mid-broadcast the budget's table stops answering (locked: statements hang; or
     gone: they fail). Sends go on under the in-process fallback at a share of the rate,
     with a warning; when the table is back the shared budget is used again."""
-    caplog.set_level(logging.WARNING, "bot.send_budget")
+    caplog.set_level(logging.WARNING, "bot.broadcasts.budget")
     n = 60
     async with LimitedTelegram(per_second=LIMIT, per_chat=1.0) as tg:
         broadcast = queue_broadcast(pg_sessions, n, first=60_000)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from bot import storage
-from bot.storage import PlaceMemo, State
+from bot import state
+from bot.state import PlaceMemo, State
 from directory.db import session_factory
 from directory.schedule import LONDON
 
@@ -31,11 +31,11 @@ def test_a_conversation_expires_on_time_whatever_the_clocks_zone(engine: Engine)
     sessions = session_factory(engine)
     now, key = SUMMER_NOON_UTC, "test:chat-1:user-1"
     with sessions() as s:
-        storage.save(s, key, State(step="results"), now, timedelta(hours=1))
+        state.save(s, key, State(step="results"), now, timedelta(hours=1))
         s.commit()
     with sessions() as s:
-        assert storage.load(s, key, now + timedelta(minutes=59)).step == "results"
-        assert storage.load(s, key, now + timedelta(minutes=61)).step == "new"
-        expires = s.get(storage.ConversationRow, storage.key_hash(key)).expires_at
+        assert state.load(s, key, now + timedelta(minutes=59)).step == "results"
+        assert state.load(s, key, now + timedelta(minutes=61)).step == "new"
+        expires = s.get(state.ConversationRow, state.key_hash(key)).expires_at
     assert expires == now + timedelta(hours=1)
     assert expires.tzinfo is UTC and expires.hour == 13

@@ -29,7 +29,7 @@ from adapters.telegram import (
     split_text,
     utf16_len,
 )
-from bot import storage
+from bot import claims, state
 from bot.conversation import Conversation
 from bot.types import Button, ConversationRef, Reply
 from directory.db import make_engine, session_factory
@@ -106,12 +106,12 @@ def markup(msg: dict) -> dict:
 
 def exists(sessions: sessionmaker, ref: ConversationRef) -> bool:
     with sessions() as session:
-        return storage.exists(session, ref.key)
+        return state.exists(session, ref.key)
 
 
 def is_active(sessions: sessionmaker, ref: ConversationRef) -> bool:
     with sessions() as session:
-        return storage.is_active(session, ref.key)
+        return state.is_active(session, ref.key)
 
 
 # -- a whole conversation ---------------------------------------------------------------
@@ -319,6 +319,31 @@ def help_update(update_id: int, user: int = USER) -> dict:
         "from": {"id": user, "is_bot": False, "first_name": "Sam"}}}
 
 
+async def test_two_processes_agree_which_keyboard_shows(tg: FakeTelegram,
+                                                        sessions: sessionmaker) -> None:
+    """Behind a load balancer each update may reach another process: the one that
+    answers the shared location removes the "Share my location" keyboard another
+    process put up, because which keyboard shows is the conversation's state."""
+    a, b = webhook_adapter(tg, sessions), webhook_adapter(tg, sessions)
+    async with running(a[0], make_conversation(sessions)), \
+            running(b[0], make_conversation(sessions)):
+        def to(process: tuple[TelegramAdapter, str]) -> None:
+            tg.webhook = {**(tg.webhook or {}), "url": process[1]}
+        to(a)
+        await tg.send_text("/start")
+        await tg.wait_sent(2)
+        to(b)
+        query = await tg.press("Alcohol")
+        await tg.wait_for(lambda: query in tg.callback_answers)
+        sent = await tg.wait_sent(4)
+        assert markup(sent[-1])["keyboard"][0][0]["request_location"] is True
+        to(a)
+        before = len(sent)
+        await tg.share_location(*LEEDS)
+        await tg.wait_for(lambda: "1" in tg.inline_labels())
+        assert any(markup(m).get("remove_keyboard") for m in tg.messages()[before:])
+
+
 async def test_webhook_secret(tg: FakeTelegram, sessions: sessionmaker,
                               conversation: Conversation) -> None:
     adapter, url = webhook_adapter(tg, sessions)
@@ -349,7 +374,7 @@ async def test_webhook_secret(tg: FakeTelegram, sessions: sessionmaker,
     assert "/crisis" in texts[0] and "keep" in texts[1]
     with sessions() as session:  # refused requests were never claimed
         for refused in (501, 502, 503):
-            assert storage.claim_update(session, "telegram", str(refused), datetime.now(UTC))
+            assert claims.claim_update(session, "telegram", str(refused), datetime.now(UTC))
         session.rollback()
 
 

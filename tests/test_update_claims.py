@@ -8,7 +8,7 @@ from dialogue import Chat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import storage
+from bot import claims
 from bot.types import Button, Incoming, PlaceCard, Reply
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -17,64 +17,64 @@ LATER = NOW + LEASE + timedelta(seconds=1)
 
 
 def test_first_busy_done(session: Session) -> None:
-    claim = storage.begin_update(session, "telegram", "7", NOW, LEASE)
+    claim = claims.begin_update(session, "telegram", "7", NOW, LEASE)
     assert claim.status == "first" and claim.owner and claim.replies is None
     session.commit()
     # Another process gets Telegram's retry while the first is still answering.
-    assert storage.begin_update(session, "telegram", "7", NOW + timedelta(seconds=3),
-                                LEASE).status == "busy"
-    assert storage.progress_update(session, "telegram", "7", claim.owner, 1, NOW, done=True)
+    assert claims.begin_update(session, "telegram", "7", NOW + timedelta(seconds=3),
+                               LEASE).status == "busy"
+    assert claims.progress_update(session, "telegram", "7", claim.owner, 1, NOW, done=True)
     session.commit()
-    assert storage.begin_update(session, "telegram", "7", NOW + timedelta(seconds=4),
-                                LEASE).status == "done"
+    assert claims.begin_update(session, "telegram", "7", NOW + timedelta(seconds=4),
+                               LEASE).status == "done"
     # Long after, too: done is done, however old.
-    assert storage.begin_update(session, "telegram", "7", LATER, LEASE).status == "done"
+    assert claims.begin_update(session, "telegram", "7", LATER, LEASE).status == "done"
 
 
 def test_a_dead_processs_claim_is_taken_over_once(session: Session) -> None:
-    first = storage.begin_update(session, "telegram", "8", NOW, LEASE)
+    first = claims.begin_update(session, "telegram", "8", NOW, LEASE)
     session.commit()  # ... and the process that claimed it is killed
-    taken = storage.begin_update(session, "telegram", "8", LATER, LEASE)
+    taken = claims.begin_update(session, "telegram", "8", LATER, LEASE)
     assert taken.status == "first" and taken.owner != first.owner
     session.commit()
     # A second retry right after the takeover waits for the new owner.
-    assert storage.begin_update(session, "telegram", "8", LATER, LEASE).status == "busy"
+    assert claims.begin_update(session, "telegram", "8", LATER, LEASE).status == "busy"
 
 
 def test_sending_renews_the_lease(session: Session) -> None:
-    claim = storage.begin_update(session, "telegram", "11", NOW, LEASE)
+    claim = claims.begin_update(session, "telegram", "11", NOW, LEASE)
     # A slow, paced reply: its second message goes out 15 s in, the third at 30 s.
-    assert storage.progress_update(session, "telegram", "11", claim.owner, 1,
-                                   NOW + timedelta(seconds=15))
+    assert claims.progress_update(session, "telegram", "11", claim.owner, 1,
+                                  NOW + timedelta(seconds=15))
     session.commit()
     # 25 s after the claim, but only 10 s after the last message: still its holder's.
-    assert storage.begin_update(session, "telegram", "11", NOW + timedelta(seconds=25),
-                                LEASE).status == "busy"
+    assert claims.begin_update(session, "telegram", "11", NOW + timedelta(seconds=25),
+                               LEASE).status == "busy"
 
 
 def test_a_holder_that_lost_its_claim_is_told_to_stop(session: Session) -> None:
-    slow = storage.begin_update(session, "telegram", "12", NOW, LEASE)
+    slow = claims.begin_update(session, "telegram", "12", NOW, LEASE)
     session.commit()
-    taken = storage.begin_update(session, "telegram", "12", LATER, LEASE)
+    taken = claims.begin_update(session, "telegram", "12", LATER, LEASE)
     session.commit()
     # The first process was only stalled: it must not send the same reply as well.
-    assert not storage.progress_update(session, "telegram", "12", slow.owner, 1, LATER)
-    assert storage.progress_update(session, "telegram", "12", taken.owner, 1, LATER)
+    assert not claims.progress_update(session, "telegram", "12", slow.owner, 1, LATER)
+    assert claims.progress_update(session, "telegram", "12", taken.owner, 1, LATER)
     session.commit()
     assert _row(session, "12").sent == 1
 
 
 def test_updates_are_per_platform(session: Session) -> None:
-    assert storage.begin_update(session, "telegram", "9", NOW, LEASE).status == "first"
-    assert storage.begin_update(session, "discord", "9", NOW, LEASE).status == "first"
-    assert storage.claim_update(session, "discord", "10", NOW)
-    assert storage.begin_update(session, "discord", "10", NOW, LEASE).status == "done"
+    assert claims.begin_update(session, "telegram", "9", NOW, LEASE).status == "first"
+    assert claims.begin_update(session, "discord", "9", NOW, LEASE).status == "first"
+    assert claims.claim_update(session, "discord", "10", NOW)
+    assert claims.begin_update(session, "discord", "10", NOW, LEASE).status == "done"
 
 
-def _row(session: Session, update_id: str) -> storage.ProcessedUpdate:
+def _row(session: Session, update_id: str) -> claims.ProcessedUpdate:
     session.expire_all()
-    return session.scalars(select(storage.ProcessedUpdate).where(
-        storage.ProcessedUpdate.update_id == update_id)).one()
+    return session.scalars(select(claims.ProcessedUpdate).where(
+        claims.ProcessedUpdate.update_id == update_id)).one()
 
 
 async def test_a_turn_journals_its_replies_with_the_state(chat: Chat) -> None:
@@ -83,14 +83,14 @@ async def test_a_turn_journals_its_replies_with_the_state(chat: Chat) -> None:
     turn does not run a second time (which would answer from the state it moved to)."""
     await chat.say("/start")
     with chat.sessions() as session:
-        claim = storage.begin_update(session, chat.ref.platform, "501", NOW, LEASE)
+        claim = claims.begin_update(session, chat.ref.platform, "501", NOW, LEASE)
         session.commit()
     replies = await chat.send(Incoming(chat.ref, text="alcohol in Leeds", update_id="501"))
     chat.expect("Leeds")
     step_after = chat.stored_json()
 
     with chat.sessions() as session:  # the process dies; the retry takes over
-        taken = storage.begin_update(session, chat.ref.platform, "501", LATER, LEASE)
+        taken = claims.begin_update(session, chat.ref.platform, "501", LATER, LEASE)
         session.commit()
     assert taken.status == "first" and taken.sent == 0
     assert taken.replies is not None
@@ -98,10 +98,10 @@ async def test_a_turn_journals_its_replies_with_the_state(chat: Chat) -> None:
     assert chat.stored_json() == step_after  # nothing ran again
 
     with chat.sessions() as session:
-        assert not storage.progress_update(session, chat.ref.platform, "501", claim.owner,
-                                           1, LATER)
-        assert storage.progress_update(session, chat.ref.platform, "501", taken.owner,
-                                       len(replies), LATER, done=True)
+        assert not claims.progress_update(session, chat.ref.platform, "501", claim.owner,
+                                          1, LATER)
+        assert claims.progress_update(session, chat.ref.platform, "501", taken.owner,
+                                      len(replies), LATER, done=True)
         session.commit()
         # What the bot said is kept only while it is being sent.
         row = _row(session, "501")
@@ -112,7 +112,7 @@ async def test_no_journal_without_a_claim(chat: Chat) -> None:
     """Terminal and Discord messages carry no update id: nothing is journaled."""
     await chat.say("alcohol in Leeds")
     with chat.sessions() as session:
-        assert session.scalars(select(storage.ProcessedUpdate)).all() == []
+        assert session.scalars(select(claims.ProcessedUpdate)).all() == []
 
 
 async def test_a_crisis_reply_is_journaled_like_any_other(chat: Chat) -> None:
@@ -120,7 +120,7 @@ async def test_a_crisis_reply_is_journaled_like_any_other(chat: Chat) -> None:
     with its state, so a retry of the update repeats the crisis contacts first rather
     than lose them or run the search again."""
     with chat.sessions() as session:
-        storage.begin_update(session, chat.ref.platform, "502", NOW, LEASE)
+        claims.begin_update(session, chat.ref.platform, "502", NOW, LEASE)
         session.commit()
     await chat.send(Incoming(chat.ref, text="I want to end my life, any meetings in Leeds?",
                              update_id="502"))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from bot import access
 from bot.access import AuditEvent
 from bot.outbox import Notification
-from bot.volunteering import remind_stale
+from bot.volunteers import remind_stale
 from directory.curation import ChangeRequest
 from directory.models import Listing, Revision
 

@@ -9,8 +9,8 @@ from directory.models import Base, UTCDateTime
 # The migrations are the schema's one owner: they see every table, wherever its model
 # lives, so `alembic revision --autogenerate` never proposes dropping the bot's tables.
 # (Alembic runs this file; nothing in directory/ imports it.)
-MODEL_MODULES = ("directory.models", "directory.curation", "bot.storage", "bot.access",
-                 "bot.outbox", "bot.broadcast_store", "bot.send_budget")
+MODEL_MODULES = ("directory.models", "directory.curation", "bot.state", "bot.claims",
+                 "bot.access", "bot.outbox", "bot.broadcasts.store", "bot.broadcasts.budget")
 for module in MODEL_MODULES:
     importlib.import_module(module)
 

@@ -1,5 +1,5 @@
 """send budget: one bot token's next free send slot, shared by every process that sends
-with it (bot/send_budget.py; used on PostgreSQL)
+with it (bot/broadcasts/budget.py; used on PostgreSQL)
 
 Revision ID: 0009
 Revises: 0008

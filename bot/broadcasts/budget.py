@@ -3,10 +3,11 @@
 A platform limits a bot, not a process: Telegram allows about 30 messages a second in
 all for bulk notifications and about 1 a second in one chat, and answers more with 429
 and `retry_after` (Telegram bots FAQ; shared/REFERENCE.md); Discord allows 50 requests a
-second globally. The delivery worker (bot/delivery.py) keeps under that at `rate` (25/s,
-DEFAULT_LIMITS), but several `recovery-bot run` processes behind a load balancer (the
-README's production set-up) each delivered at the full 25/s: 3 processes drew 12 to 14
-429s on a 150-person broadcast. So every send first takes a slot from a budget:
+second globally. The delivery worker (bot/broadcasts/worker.py) keeps under that at
+`rate` (25/s, DEFAULT_LIMITS), but several `recovery-bot run` processes behind a load
+balancer (the README's production set-up) each delivered at the full 25/s: 3 processes
+drew 12 to 14 429s on a 150-person broadcast. So every send first takes a slot from a
+budget:
 
 - `SharedBudget` (PostgreSQL): one row per platform and bot token in `send_budget`,
   named by a hash of the token (the token itself is never stored). A send reserves the

@@ -3,7 +3,7 @@
 Nobody is in the `subscription` table unless they sent /subscribe; /unsubscribe and
 /forget delete their row and every delivery still waiting for them. A broadcast's
 `delivery` rows are written in the same transaction as its confirmation, so a crash after
-"confirm" loses nothing. Workers (bot/delivery.py) claim rows with
+"confirm" loses nothing. Workers (bot/broadcasts/worker.py) claim rows with
 `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, mark them `sending` with their id and
 the time (a lease), commit, send, then mark each row `sent` / `failed` / `unsubscribed`.
 

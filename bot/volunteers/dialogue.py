@@ -1,9 +1,10 @@
 """Volunteers keep their listings current; admins invite, review and watch freshness.
 
 Platform-free like the rest of the conversation: Conversation hands over the commands
-in `commands` and the steps of VStep ("v_...", drawn in bot/volunteering.mmd). Each
-privileged command asks `bot.access` on every call, never the platform; a refusal is
-polite, the same whatever the reason (nothing is revealed about what exists), and audited.
+in `commands` and the steps of VStep ("v_...", drawn in bot/volunteers/dialogue.mmd).
+Each privileged command asks `bot.access` on every call, never the platform; a refusal
+is polite, the same whatever the reason (nothing is revealed about what exists), and
+audited.
 
 Guided flows keep their place in the conversation state (`State.flow`): ids, a field
 name, and for /addgroup the new group's values. Nothing is written until the person
@@ -17,7 +18,6 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import access, outbox
@@ -29,7 +29,7 @@ from directory import curation
 from directory.fields import BY_KEY, FIELDS, Invalid, parse_schedule, show
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer
-from directory.models import Listing, Organisation, Revision
+from directory.models import Listing, Organisation
 from directory.records import ListingRecord
 from directory.repository import upsert_listing
 
@@ -47,7 +47,7 @@ CONVERSATION_START = "new"
 
 
 class VStep(enum.StrEnum):
-    """The steps of the volunteers' and admins' guided flows, drawn in volunteering.mmd
+    """The steps of the volunteers' and admins' guided flows, drawn in dialogue.mmd
     (tests/test_features.py keeps it true). The values are stored in people's saved
     conversation state: never change one."""
 
@@ -154,10 +154,9 @@ class Volunteering(Feature):
     # -- volunteers' own listings ---------------------------------------------------
 
     def _my_listings(self, turn: Turn, actor: Actor) -> list[Listing]:
-        q = select(Listing).where(Listing.status != "closed").order_by(Listing.name)
-        if not actor.is_admin:
-            q = q.where(Listing.organisation_id.in_(actor.organisations))
-        return list(turn.session.scalars(q.limit(MAX_LISTED)))
+        return curation.listings_for(turn.session,
+                                     None if actor.is_admin else actor.organisations,
+                                     MAX_LISTED)
 
     def _volunteer(self, turn: Turn, command: str) -> Actor | None:
         actor = self.actor(turn)
@@ -185,7 +184,7 @@ class Volunteering(Feature):
     def _pick(self, turn: Turn, command: str, actor: Actor, arg: str) -> None:
         """Start a flow on one listing: named in the command, or picked from buttons."""
         if arg:
-            listing = turn.session.scalar(select(Listing).where(Listing.slug == arg.strip()))
+            listing = curation.listing_by_slug(turn.session, arg.strip())
             if listing is None:
                 self._refuse(turn, actor, command)
                 return
@@ -261,17 +260,10 @@ class Volunteering(Feature):
             self._pick(turn, "history", actor, arg)
 
     def _history(self, turn: Turn, listing: Listing) -> None:
-        revisions = list(turn.session.scalars(
-            select(Revision).where(Revision.entity == "listing",
-                                   Revision.entity_id == listing.id)
-            .order_by(Revision.id.desc()).limit(10)))
+        revisions = curation.history(turn.session, listing.id, 10)
         # Applied changes are revisions; proposals not (or not yet) applied are change
         # requests: both are shown, newest first, with who and when.
-        proposals = list(turn.session.scalars(
-            select(curation.ChangeRequest).where(
-                curation.ChangeRequest.listing_id == listing.id,
-                curation.ChangeRequest.status.in_(("pending", "rejected", "conflict")))
-            .order_by(curation.ChangeRequest.id.desc()).limit(10)))
+        proposals = curation.proposals_for(turn.session, listing.id, 10)
         entries = [(r.at, f"{r.actor} · {r.action}: " + ", ".join(
             sorted(r.after))[:120]) for r in revisions]
         entries += [(c.created_at, f"person:{c.person_id} · {c.kind} "
@@ -397,8 +389,7 @@ class Volunteering(Feature):
         turn.state.flow = {"cmd": "addgroup", "org": orgs[0], "values": {}, "at": 0}
         turn.state.step = VStep.ADD
         if len(orgs) > 1:
-            names = dict(turn.session.execute(select(Organisation.id, Organisation.name)
-                                              .where(Organisation.id.in_(orgs))).tuples())
+            names = curation.organisation_names(turn.session, orgs)
             turn.state.flow["at"] = -1
             turn.say(t("v_add_which_org"),
                      tuple((Button(names[o][:60], f"vo{o}"),) for o in orgs)
@@ -490,9 +481,8 @@ class Volunteering(Feature):
         assert org is not None
         values = curation.typed(flow["values"])
         trusted = actor.is_admin or actor.trusted
-        slug = f"{org.slug}-{re.sub(r'[^a-z0-9]+', '-', values['name'].lower()).strip('-')}"
-        while turn.session.scalar(select(Listing.id).where(Listing.slug == slug)):
-            slug += "-2"
+        base = f"{org.slug}-{re.sub(r'[^a-z0-9]+', '-', values['name'].lower()).strip('-')}"
+        slug = curation.free_slug(turn.session, base)
         # Untrusted volunteers' new groups wait, unseen (closed), until an admin approves.
         record = ListingRecord(
             slug=slug[:160], organisation_slug=org.slug, needs=["recovery_community"],
@@ -506,7 +496,7 @@ class Volunteering(Feature):
         if trusted:
             turn.say(t("v_applied", name=values["name"]))
             return
-        listing = turn.session.scalar(select(Listing).where(Listing.slug == record.slug))
+        listing = curation.listing_by_slug(turn.session, record.slug)
         assert listing is not None
         change = curation.draft(turn.session, listing, actor.person_id or 0, "add",
                                 "status", {"status": "active", "status_note": None},
@@ -530,11 +520,7 @@ class Volunteering(Feature):
         arg = arg.strip()
         if not arg:
             return None
-        org = turn.session.scalar(select(Organisation).where(Organisation.slug == arg))
-        if org is None:
-            org = turn.session.scalar(select(Organisation).where(
-                Organisation.name.ilike(f"%{arg}%")).order_by(Organisation.id).limit(1))
-        return org
+        return curation.organisation_by_slug_or_name(turn.session, arg)
 
     def cmd_invite(self, turn: Turn, arg: str) -> None:
         actor = self._admin(turn, "invite")
@@ -729,8 +715,6 @@ def remind_stale(session: Session, now: datetime, after: timedelta) -> int:
             continue
         outbox.enqueue(session, access.contacts(session, people),
                        t("v_n_stale", name=listing.name, slug=listing.slug), now)
-        # Not a listing change worth a revision or a version bump: a bookkeeping column.
-        session.execute(Listing.__table__.update().where(Listing.id == listing.id)
-                        .values(stale_reminded_at=now))
+        curation.mark_stale_reminded(session, listing.id, now)
         count += 1
     return count

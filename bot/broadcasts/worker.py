@@ -1,5 +1,6 @@
-"""The delivery worker: sends broadcast rows (bot/broadcast_store.py) and the notification
-outbox (bot/outbox.py) through one sender per platform, within that platform's limits.
+"""The delivery worker: sends broadcast rows (bot/broadcasts/store.py) and the
+notification outbox (bot/outbox.py) through one sender per platform, within that
+platform's limits.
 
 Platform-free: a `Sender` (adapters/senders.py) does the platform's call and says what
 happened; this module decides what that means for the row.
@@ -9,10 +10,10 @@ Broadcast rows, per platform, in a loop:
    them `sending` with this worker's id and the time, commit;
 2. send each, at most `rate` a second in all and one a second per chat, a few at a
    time. The rate is the bot token's, not the process's: each send takes a slot from the
-   token's send budget (bot/send_budget.py), shared through PostgreSQL by every process
-   that sends with the token, so N processes together keep within it; on SQLite (one
-   process) it is an in-process aiolimiter of capacity 1, so never a burst above the
-   rate in any one-second window. Per-chat pacing stays per process;
+   token's send budget (bot/broadcasts/budget.py), shared through PostgreSQL by every
+   process that sends with the token, so N processes together keep within it; on SQLite
+   (one process) it is an in-process aiolimiter of capacity 1, so never a burst above
+   the rate in any one-second window. Per-chat pacing stays per process;
 3. right after each send, commit that row's outcome: sent (with the platform's message
    id), unsubscribed (403 / blocked / DMs closed: the subscription goes too; for an
    announcement channel gone or forbidden: failed, and the server's setting goes), failed
@@ -57,10 +58,10 @@ from aiolimiter import AsyncLimiter
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from bot import broadcast_store as store
 from bot import outbox
-from bot.broadcasting import for_channel
-from bot.send_budget import Budget, LocalBudget
+from bot.broadcasts import store
+from bot.broadcasts.budget import Budget, LocalBudget
+from bot.broadcasts.dialogue import for_channel
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ class Worker:
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  name: str | None = None, notifications: bool = True,
                  budgets: Mapping[str, Budget] | None = None) -> None:
-        """`budgets`: each platform's send budget (bot/send_budget.py `budget_for`,
+        """`budgets`: each platform's send budget (bot/broadcasts/budget.py `budget_for`,
         shared by every process with the token); none given: this process's own, at
         the limits' rate."""
         self.sessions = sessions

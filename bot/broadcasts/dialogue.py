@@ -2,7 +2,7 @@
 
 A conversation Feature (bot/conversation.py): /subscribe and /unsubscribe for anyone,
 /broadcast and /broadcasts for admins. Its guided steps are BStep ("b_..."), drawn in
-bot/broadcasting.mmd.
+bot/broadcasts/dialogue.mmd.
 
 - Opt-in only: nobody is stored until they /subscribe, with at most a rounded area
   (about 1 km), a radius and topic codes. /unsubscribe and /forget delete all of it and
@@ -11,8 +11,8 @@ bot/broadcasting.mmd.
   plus the unsubscribe line), refused there if it is too long for a platform being
   served; choose the audience (everyone, near a place, a topic, a platform) with the
   number of recipients (and of Discord announcement channels, for everyone or Discord:
-  bot/broadcast_store.py); send now or schedule; rows are written on confirmation
-  (bot/broadcast_store.py) and delivered by bot/delivery.py.
+  bot/broadcasts/store.py); send now or schedule; rows are written on confirmation
+  (bot/broadcasts/store.py) and delivered by bot/broadcasts/worker.py.
 - /broadcasts (admins): progress and the report of recent broadcasts, with a button to
   cancel one still sending or scheduled.
 - Admin checks ask bot/access.py on every step; refusals are the volunteers' polite
@@ -33,8 +33,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot import access
-from bot import broadcast_store as store
 from bot.access import Actor
+from bot.broadcasts import store
 from bot.catalogue import t
 from bot.features import Feature, Turn, b, payload_number
 from bot.types import MAX_REPLY_CHARS, Button, ConversationRef
@@ -54,7 +54,7 @@ CONVERSATION_START = "new"
 
 
 class BStep(enum.StrEnum):
-    """The steps of /subscribe, /broadcast and /broadcasts, drawn in broadcasting.mmd
+    """The steps of /subscribe, /broadcast and /broadcasts, drawn in dialogue.mmd
     (tests/test_features.py keeps it true). The values are stored in people's saved
     conversation state: never change one."""
 
