@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -25,6 +24,7 @@ from bot_process import free_port
 from fake_telegram_limited import LimitedTelegram
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import sessionmaker
+from test_broadcasts import finished, queue_broadcast, wait_until
 
 from adapters.senders import TelegramSender, budgets
 from bot.broadcasts import (
@@ -35,7 +35,6 @@ from bot.broadcasts import (
     Worker,
     budget_for,
     budget_name,
-    compose,
     store,
 )
 from directory.db import make_engine, session_factory
@@ -43,33 +42,6 @@ from directory.db import make_engine, session_factory
 ROOT = Path(__file__).resolve().parents[1]
 LOG_DIR = Path(os.environ.get("TMPDIR", "/tmp"))
 RATE, LIMIT = 20.0, 24  # the token's budget, and the fake's 429 threshold (sends a second)
-
-
-def queue_broadcast(sessions: sessionmaker, n: int, first: int) -> int:
-    now = datetime.now(UTC)
-    with sessions() as s:
-        s.execute(store.Subscription.__table__.insert(), [
-            {"platform": "telegram", "user_id": str(first + i), "topics": [],
-             "created_at": now} for i in range(n)])
-        b = store.Broadcast(text=compose("Open day"), created_at=now, status="draft",
-                            audience={"kind": "everyone"}, recipients=0)
-        s.add(b)
-        s.flush()
-        store.queue(s, b, now)
-        s.commit()
-        return b.id
-
-
-def finished(sessions: sessionmaker, broadcast_id: int) -> bool:
-    with sessions() as s:
-        return store.report(s, broadcast_id).finished
-
-
-async def wait_until(predicate, timeout: float) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 def sends_at(tg: LimitedTelegram) -> list[float]:
