@@ -30,9 +30,11 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 directory_app = typer.Typer(no_args_is_help=True, help="Load, export and search the directory.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 safety_app = typer.Typer(no_args_is_help=True, help="The crisis check.")
+privacy_app = typer.Typer(no_args_is_help=True, help="What is kept about people.")
 app.add_typer(directory_app, name="directory")
 app.add_typer(db_app, name="db")
 app.add_typer(safety_app, name="safety")
+app.add_typer(privacy_app, name="privacy")
 
 FORMATS_IN = ("auto", "csv", "meeting-guide", "oruk")
 FORMATS_OUT = ("csv", "meeting-guide", "oruk")
@@ -94,20 +96,48 @@ def safety_check(
                        f"{'; '.join(contacts)}")
 
 
+@privacy_app.command("report")
+def privacy_report(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    markdown: Annotated[bool, typer.Option(
+        "--markdown", help="docs/privacy.md, with the settings' default values.")] = False,
+) -> None:
+    """What is kept about people, why, how long, and how it is erased.
+
+    The data map, from the live schema: every table and column that can hold something
+    about a person. No database is needed."""
+    from adapters import privacy_report as pr
+
+    try:
+        report = pr.build(configured=not markdown)
+    except ValueError as exc:
+        _fail(str(exc), code=1)
+        raise
+    typer.echo(pr.markdown(report) if markdown else pr.as_json(report) if as_json
+               else pr.text(report), nl=False)
+
+
 @app.command()
 def chat(user: Annotated[str, typer.Option(help="Who you are in this chat.")] = "you") -> None:
     """Chat with the bot in the terminal (one message per line when input is piped)."""
     import asyncio
-    import logging
 
     from adapters.terminal import TerminalAdapter
     from adapters.wiring import build_conversation, keep_database_ready
 
-    # Logs go to stderr and never hold what people write; keep the chat itself clean.
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        _fail(settings_problem(exc))
+        raise
+    # Logs go to stderr and never hold what people write. Unless LOG_LEVEL or LOG_FORMAT
+    # say otherwise, only warnings, as plain lines, so the chat itself stays readable.
+    chosen = settings.model_fields_set
+    _configure_logging(settings.log_level if "log_level" in chosen else "WARNING",
+                       settings.log_format if "log_format" in chosen else "text")
     # A database that is down or unreadable does not stop the chat: crisis contacts
     # need none, and searching resumes when it is back.
-    a = build_app(Settings(), database_may_be_down=True)
+    a = build_app(settings, database_may_be_down=True)
 
     async def talk() -> None:
         keeper = asyncio.create_task(keep_database_ready(a))
@@ -572,7 +602,8 @@ def jobs_retention(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
     a = build_app(Settings(load_demo=False))
     s = a.settings
     periods = retention.Periods.days(s.retention_report_days, s.retention_notification_days,
-                                     s.retention_delivery_days)
+                                     s.retention_delivery_days, audit=s.retention_audit_days,
+                                     drafts_hours=s.conversation_ttl_hours)
     with a.sessions() as session:
         deleted = retention.apply(session, datetime.now(UTC), periods)
         session.commit()

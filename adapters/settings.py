@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from platformdirs import user_data_dir
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from directory.freshness import DEFAULT_STALE_AFTER
@@ -70,8 +70,13 @@ def settings_problem(exc: ValidationError) -> str:
     return "Configuration error: " + "; ".join(lines)
 
 
+def data_folder() -> Path:
+    """Where the default SQLite file and the pseudonym key file live."""
+    return Path(user_data_dir("recovery-connector", appauthor=False))
+
+
 def default_database_url() -> str:
-    path = Path(user_data_dir("recovery-connector", appauthor=False)) / "directory.sqlite3"
+    path = data_folder() / "directory.sqlite3"
     return f"sqlite:///{path}"
 
 
@@ -80,6 +85,11 @@ class Settings(BaseSettings):
                                       extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
+    # The secret behind every pseudonym of a person (bot/pseudonyms.py). Unset: a key
+    # generated once into PSEUDONYM_KEY_FILE (0600). Processes that share a database
+    # must share the key. Never stored in the database or logged.
+    pseudonym_key: SecretStr | None = None
+    pseudonym_key_file: Path = Field(default_factory=lambda: data_folder() / "pseudonym.key")
     # Load the bundled demo directory into an empty database on first run.
     load_demo: bool = True
     # An online geocoder (geopy Nominatim) is used only when this names a user agent.
@@ -113,6 +123,7 @@ class Settings(BaseSettings):
     retention_report_days: float = 180
     retention_notification_days: float = 30
     retention_delivery_days: float = 30
+    retention_audit_days: float = 365
 
     @field_validator("discord_shard_count", mode="before")
     @classmethod

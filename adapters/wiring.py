@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from adapters.settings import Settings
+from bot.pseudonyms import use_key
 from directory.db import exclusive, make_engine, session_factory, upgrade
 from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
@@ -61,6 +64,7 @@ def build_app(settings: Settings | None = None, *, migrate: bool = True,
     starts and answers danger with crisis contacts and everything else with "I can't
     search right now" and the contacts, until keep_database_ready sees it back."""
     settings = settings or Settings()
+    use_key(pseudonym_key(settings))
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     gazetteer: Gazetteer = Gazetteer.default()
@@ -84,6 +88,35 @@ def build_app(settings: Settings | None = None, *, migrate: bool = True,
             log.error("database unavailable at start (%s): answering with crisis "
                       "contacts until it is back", type(exc).__name__)
     return app
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    """PSEUDONYM_KEY, or the key in PSEUDONYM_KEY_FILE, made the first time (32 random
+    bytes in hex, readable by this user only). Created by linking a finished file into
+    place, so processes starting together end up with the same key."""
+    if settings.pseudonym_key is not None:
+        return settings.pseudonym_key.get_secret_value().encode("utf-8")
+    path = settings.pseudonym_key_file
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temporary, path)
+            log.warning("pseudonym key created in %s: keep it with the database's "
+                        "backups (README, Privacy)", path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink()
+    if path.stat().st_mode & 0o077:
+        log.warning("the pseudonym key file %s can be read by others: chmod 600 it", path)
+    if not settings.database_url.startswith("sqlite"):
+        log.info("pseudonym key from a file: every process sharing this database needs "
+                 "the same key (PSEUDONYM_KEY)")
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 
 async def keep_database_ready(app: App, interval: float = DATABASE_RETRY_SECONDS) -> None:
@@ -120,6 +153,7 @@ def build_conversation(app: App, platforms: Sequence[str] = ("telegram", "discor
                     report_days=int(app.settings.retention_report_days),
                     notification_days=int(app.settings.retention_notification_days),
                     delivery_days=int(app.settings.retention_delivery_days),
+                    audit_days=int(app.settings.retention_audit_days),
                     stale_after=stale_after(app.settings))
     return Conversation(app.sessions, app.gazetteer, app.search, config,
                         features=standard_features(app.gazetteer, config, platforms))

@@ -24,9 +24,11 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.pseudonyms import pseudonym
 from directory.models import Base, Organisation, UTCDateTime
 
 INVITE_TTL = timedelta(days=7)
@@ -37,6 +39,21 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 class Person(Base):
     __tablename__ = "person"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "volunteers and admins (people who took a role, by their own choice)",
+        "purpose": "who may do what: roles are checked on every privileged command",
+        "retention": "while they hold a role: until /forget (`admin revoke` takes a role "
+                     "away, not the row)",
+        "erasure": "/forget from their last account deletes it; what they published stays, "
+                   "credited to a former volunteer",
+        "columns": {
+            "id": "pseudonym: the person id other tables refer to them by",
+            "is_admin": "personal: an admin or not",
+            "trusted": "personal: a trusted volunteer (changes apply without review) or not",
+            "created_at": "personal: when they first took a role",
+        },
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -47,7 +64,17 @@ class Person(Base):
 
 class Account(Base):
     __tablename__ = "account"
-    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    __table_args__ = (UniqueConstraint("platform", "user_id"), {"info": {"privacy": {
+        "subjects": "volunteers and admins",
+        "purpose": "recognise them when they write, and send them notifications",
+        "retention": "until /forget from that account",
+        "erasure": "/forget deletes it (and the person, when it was their last account)",
+        "columns": {
+            "user_id": "identifier: the platform's user id, for direct messages",
+            "person_id": "pseudonym: the person the account belongs to",
+        },
+        "not_personal": "id platform",
+    }}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
@@ -60,7 +87,21 @@ class Membership(Base):
     """A person volunteers for an organisation."""
 
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("person_id", "organisation_id"),)
+    __table_args__ = (UniqueConstraint("person_id", "organisation_id"), {"info": {"privacy": {
+        "subjects": "volunteers",
+        "purpose": "which organisations' listings a volunteer may change",
+        "retention": "while they volunteer: until `admin revoke` or /forget",
+        "erasure": "/forget (with the person) or `admin revoke ... volunteer` deletes it; a "
+                   "forgotten person's grants name a former volunteer (person id 0)",
+        "columns": {
+            "person_id": "pseudonym: the volunteer",
+            "organisation_id": "special: who they volunteer for; for a lived experience "
+                               "recovery organisation that can reveal their own recovery",
+            "granted_by": "pseudonym: who invited or granted them (a person id)",
+            "granted_at": "personal: when they joined",
+        },
+        "not_personal": "id",
+    }}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
@@ -76,6 +117,22 @@ class Invite(Base):
     the code is stored, like a password: a leaked table grants nothing."""
 
     __tablename__ = "invite"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "volunteers and admins who make or redeem invites and link codes",
+        "purpose": "one-time codes to join an organisation or to link a second account",
+        "retention": "with no time limit (used and expired invites are kept)",
+        "erasure": "/forget deletes unused invites the person made, and credits the rest to "
+                   "a former volunteer (person id 0)",
+        "columns": {
+            "organisation_id": "special: with used_by, who joined which organisation",
+            "created_by": "pseudonym: who made the code (a person id)",
+            "created_at": "personal: when they made it",
+            "used_at": "personal: when it was redeemed",
+            "used_by": "pseudonym: who redeemed it (a person id)",
+        },
+        "not_personal": "id code_hash kind expires_at",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -94,9 +151,28 @@ class Invite(Base):
 
 class AuditEvent(Base):
     """Privileged commands, allowed or refused: who (a person id, or a hashed account
-    for strangers), what, when. Never the values typed."""
+    for strangers), what, when. Never the values typed. Deleted RETENTION_AUDIT_DAYS
+    after the command (bot/retention.py), or with the account or person (`forget`)."""
 
     __tablename__ = "audit_event"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "anyone who sent a privileged command, with or without a role",
+        "purpose": "a record of privileged commands, allowed or refused, to look into misuse",
+        "retention": "RETENTION_AUDIT_DAYS after the command",
+        "erasure": "/forget deletes the rows made from that account and, with their last "
+                   "account, the person's; `recovery-bot jobs retention` after the period",
+        "columns": {
+            "at": "personal: when they sent it",
+            "person_id": "pseudonym: who, if they hold a role (a person id)",
+            "account_hash": "pseudonym: HMAC-SHA256 of the platform and user id under "
+                            "PSEUDONYM_KEY",
+            "command": "personal: which command (never the values typed)",
+            "allowed": "personal: whether they were allowed to",
+            "organisation_id": "personal: the organisation the command concerned",
+        },
+        "not_personal": "id",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -127,7 +203,8 @@ class Actor:
 
 
 def account_hash(platform: str, user_id: str) -> str:
-    return hashlib.sha256(f"{platform}:{user_id}".encode()).hexdigest()
+    """An account in the audit trail: a keyed pseudonym (bot/pseudonyms.py)."""
+    return pseudonym("account", platform, user_id)
 
 
 def actor_for(session: Session, platform: str, user_id: str) -> Actor:
@@ -274,23 +351,52 @@ def admins(session: Session) -> list[int]:
 
 
 def forget(session: Session, platform: str, user_id: str) -> None:
-    """/forget for someone who holds a role: their account goes, and the person with it
-    when it was their last; messages waiting for that chat go too. Revisions keep only
-    "person:N", which no longer leads anywhere."""
-    from bot.outbox import Notification
+    """/forget, in the caller's transaction: everything that refers to this account, and
+    to its person when it was their last account (bot/broadcasts/store.py `forget` takes
+    the subscription and deliveries; bot/state.py the conversation).
 
-    account = session.scalar(select(Account).where(Account.platform == platform,
-                                                   Account.user_id == user_id))
+    Always: the account, messages waiting for it (notifications) and every audit row made
+    from it (its account pseudonym), a stranger's refusals included. With the person's
+    last account: the person, their memberships, their audit rows, invites they made and
+    nobody used, their draft broadcasts, and what directory/curation.py `forget_person`
+    erases (their undecided changes). Kept, but no longer naming them (FORMER_PERSON,
+    FORMER_ACTOR: "a former volunteer" in /history): what they published (revisions,
+    "last checked by"), their decided changes and decisions, used invites, memberships
+    they granted, broadcasts already sent or scheduled. A person id is never reused for
+    that history either way: nothing is left that says "person:N"."""
+    from bot.broadcasts.store import Broadcast
+    from bot.outbox import Notification
+    from directory import curation
+
     session.execute(delete(Notification).where(Notification.platform == platform,
                                                Notification.user_id == user_id))
+    session.execute(delete(AuditEvent).where(
+        AuditEvent.account_hash == account_hash(platform, user_id)))
+    account = session.scalar(select(Account).where(Account.platform == platform,
+                                                   Account.user_id == user_id))
     if account is None:
         return
     person_id = account.person_id
     session.delete(account)
     session.flush()
-    if session.scalar(select(Account.id).where(Account.person_id == person_id)) is None:
-        session.execute(delete(Membership).where(Membership.person_id == person_id))
-        session.execute(delete(Person).where(Person.id == person_id))
+    if session.scalar(select(Account.id).where(Account.person_id == person_id)) is not None:
+        return  # another of their accounts still holds the person and their roles
+    former = curation.FORMER_PERSON
+    curation.forget_person(session, person_id, Actor("", person_id).name)
+    session.execute(delete(AuditEvent).where(AuditEvent.person_id == person_id))
+    session.execute(delete(Membership).where(Membership.person_id == person_id))
+    session.execute(update(Membership).where(Membership.granted_by == person_id)
+                    .values(granted_by=former))
+    session.execute(delete(Invite).where(Invite.created_by == person_id,
+                                         Invite.used_at.is_(None)))
+    session.execute(update(Invite).where(Invite.created_by == person_id)
+                    .values(created_by=former))
+    session.execute(update(Invite).where(Invite.used_by == person_id).values(used_by=former))
+    session.execute(delete(Broadcast).where(Broadcast.created_by == person_id,
+                                            Broadcast.status == "draft"))
+    session.execute(update(Broadcast).where(Broadcast.created_by == person_id)
+                    .values(created_by=former))
+    session.execute(delete(Person).where(Person.id == person_id))
 
 
 def create_link_code(session: Session, person_id: int, now: datetime) -> str:

@@ -34,19 +34,35 @@ EN: dict[str, str] = {
         "/forget - delete everything I hold about you\n/cancel - stop what we're doing"
     ),
     "privacy": (
-        "What I keep: what you asked for (like \"alcohol\") and a rough area (about 1 km), "
-        "so I can show results. Never your words, your name or your exact location.\n"
+        "What I keep: what you asked for (like \"alcohol\"), a rough area (about 1 km) "
+        "and which listings I showed you or you opened, so I can carry on where you "
+        "left off. Never your words, your name or your exact location. I know you by a "
+        "code that can't be turned back into your account.\n"
         "How long: {ttl_hours} hours after your last message, then it's deleted.\n"
         "Problem reports about a listing keep no trace of who sent them.\n"
         "If you /subscribe to news, I keep your chat id, a rough area and the topics you "
         "chose, until you send /unsubscribe.\n"
-        "Send /forget at any time to delete everything now, subscriptions included."
+        "Send /forget at any time to delete everything now, subscriptions included.\n"
+        "The app you use (like Telegram or Discord) also sees your messages, under its "
+        "own privacy terms."
     ),
     # Retention periods (bot/retention.py), shown by /privacy after "privacy".
     "privacy_retention": (
         "Problem reports are deleted after {report_days} days, messages to volunteers "
-        "after {notification_days} days, and records of who a broadcast went to "
-        "{delivery_days} days after it was sent."
+        "after {notification_days} days, records of who a broadcast went to "
+        "{delivery_days} days after it was sent, and the log of volunteer and admin "
+        "commands, refused ones included (a code for who, the command, never what was "
+        "typed), after {audit_days} days. Unfinished drafts go with the conversation."
+    ),
+    # What /forget erases and what it keeps without a name (bot/access.py `forget`),
+    # shown by /privacy after "privacy_retention".
+    "privacy_forget": (
+        "/forget deletes, at once: this conversation, your subscription and news waiting "
+        "for you, the log of commands you sent, and if you volunteer, your account, "
+        "roles, messages to you, invites you made that weren't used, and changes and "
+        "broadcasts you hadn't finished or had approved. Changes already published or "
+        "decided stay in a listing's history as made by \"a former volunteer\", and "
+        "broadcasts sent or scheduled stay, without your name."
     ),
     "forget_confirm": "Delete everything I hold about you? This can't be undone.",
     "forgotten": "Done. I've deleted everything I held about you. Send /start whenever "
@@ -263,6 +279,8 @@ EN: dict[str, str] = {
                   "yours. It now says: {now}\nSend /edit to try again.",
     "v_verified": "Thanks for checking {name}. I've marked it as checked today.",
     "v_history": "Changes to {name}, newest first:",
+    # Who made a change kept in a listing's history after they sent /forget.
+    "v_former_volunteer": "a former volunteer",
     "v_nothing_to_undo": "You have no change to undo.",
     "v_undone": "Done: your last change is undone.",
     "v_undo_conflict": "I can't undo that: someone has changed the same thing since.",

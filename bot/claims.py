@@ -42,6 +42,27 @@ class ProcessedUpdate(Base):
     a process that dies mid-turn loses nothing: see begin_update."""
 
     __tablename__ = "processed_update"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "people writing to the bot (the update being answered)",
+        "purpose": "answer each platform update once, and finish sending a turn's replies "
+                   "after a crash",
+        "retention": "2 days after the update was claimed (no platform delivers it again "
+                     "after that)",
+        "erasure": "`recovery-bot jobs retention`; /forget does not need to: the row holds "
+                   "no id of the person",
+        "columns": {
+            "update_id": "pseudonym: the platform's id of the update (only the platform can "
+                         "tell whose it was)",
+            "seen_at": "personal: when the update was claimed: about when the person wrote",
+            "replies": {"holds": "special: what the bot answered in one turn (listings, "
+                                 "places, a crisis reply), with any words the person typed "
+                                 "replaced by '…'",
+                        "retention": "while the replies are being sent",
+                        "erasure": "cleared as soon as the update is done"},
+        },
+        "not_personal": "platform done owner sent",
+    }}},)
 
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -37,6 +37,7 @@ from bot.crisis.reply import crisis_reply, fallback_replies, signpost_reply, uns
 from bot.features import Feature, Turn, b, payload_number
 from bot.state import PlaceMemo, State
 from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
+from directory.db import scrub
 from directory.finder import ListingView, Request, load_views, understand_request, view
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer, GeoResult
@@ -98,6 +99,7 @@ class Config:
     report_days: int = 180
     notification_days: int = 30
     delivery_days: int = 30
+    audit_days: int = 365
 
 
 Handler = Callable[["Conversation", Turn], None]
@@ -108,12 +110,6 @@ def clean(text: str) -> str:
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
                    for c in text[:MAX_UNDERSTOOD_CHARS])
     return re.sub(r"\s+", " ", text).strip()
-
-
-def echo(text: str, limit: int = 40) -> str:
-    """A short, safe piece of what someone typed, for "I couldn't find X"."""
-    text = re.sub(r"[<>`*_\[\]@#|~]", "", text)
-    return text[:limit] + ("…" if len(text) > limit else "")
 
 
 class Conversation:
@@ -279,10 +275,14 @@ class Conversation:
                 bot.state.save(session, msg.ref.key, turn.state, now, self.config.ttl)
             if msg.update_id is not None:
                 # Committed with the state: a retry of this update replays these replies
-                # rather than running the turn again on the state it moved to.
+                # rather than running the turn again on the state it moved to (without
+                # the person's own words, which are never written).
                 claims.record_replies(session, msg.ref.platform, msg.update_id,
-                                      [r.to_json() for r in replies])
+                                      turn.journal(replies))
             session.commit()
+        if turn.erase and not scrub(session.get_bind()):  # type: ignore[arg-type]
+            log.warning("erased, but the database log is still in use: the next "
+                        "checkpoint empties it", extra={"conv": msg.ref.log_id})
         log.info("turn", extra={"conv": msg.ref.log_id, "step": turn.state.step})
         return replies
 
@@ -354,7 +354,8 @@ class Conversation:
         c = self.config
         turn.say(t("privacy", ttl_hours=int(c.ttl.total_seconds() // 3600)) + "\n"
                  + t("privacy_retention", report_days=c.report_days,
-                     notification_days=c.notification_days, delivery_days=c.delivery_days))
+                     notification_days=c.notification_days, delivery_days=c.delivery_days,
+                     audit_days=c.audit_days) + "\n" + t("privacy_forget"))
 
     def _cmd_forget(self, turn: Turn, _arg: str) -> None:
         turn.state.step = Step.CONFIRM_FORGET
@@ -425,7 +426,8 @@ class Conversation:
             turn.state.choices = [_coarse(c.name, c.latitude, c.longitude)
                                   for c in result.candidates[:8]]
             turn.state.step = Step.CHOOSE_PLACE
-            turn.say(t("place_ambiguous", query=echo(result.query)), self._choice_buttons(turn))
+            turn.say(t("place_ambiguous", query=turn.quote(result.query)),
+                     self._choice_buttons(turn))
             return False
         suggestions = []
         for name in result.suggestions[:5]:
@@ -436,7 +438,8 @@ class Conversation:
         turn.state.choices = suggestions
         turn.state.step = Step.CHOOSE_PLACE if suggestions else Step.PLACE
         if suggestions:
-            turn.say(t("place_suggest", query=echo(result.query)), self._choice_buttons(turn))
+            turn.say(t("place_suggest", query=turn.quote(result.query)),
+                     self._choice_buttons(turn))
         else:
             turn.say(t("ask_place_again"), ((b("b_online", "online"),),),
                      request_location=True)

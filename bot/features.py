@@ -36,6 +36,27 @@ class Turn:
     text: str = ""
     replies: list[Reply] = field(default_factory=list)
     erase: bool = False  # /forget confirmed: delete, do not save
+    # Pieces of what the person typed that a reply quotes ("I couldn't find X"): sent,
+    # but never written anywhere - the reply journal gets "…" in their place.
+    quoted: list[str] = field(default_factory=list)
+
+    def quote(self, text: str, limit: int = 40) -> str:
+        """A short, safe piece of what someone typed, for "I couldn't find X"."""
+        text = re.sub(r"[<>`*_\[\]@#|~]", "", text)
+        piece = text[:limit] + ("…" if len(text) > limit else "")
+        self.quoted.append(piece)
+        return piece
+
+    def journal(self, replies: list[Reply]) -> list[dict]:
+        """The replies as the journal keeps them: without what the person typed."""
+        out = []
+        for reply in replies:
+            data = reply.to_json()
+            for piece in self.quoted:
+                if piece:
+                    data["text"] = data["text"].replace(piece, "…")
+            out.append(data)
+        return out
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), **kw: object) -> None:
         self.replies.append(Reply(text, buttons, **kw))  # type: ignore[arg-type]

@@ -17,6 +17,24 @@ from directory.models import Base, UTCDateTime
 
 class Notification(Base):
     __tablename__ = "notification"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "volunteers and admins",
+        "purpose": "messages the bot starts itself: review outcomes, stale-listing "
+                   "reminders, problem reports for curators",
+        "retention": "RETENTION_NOTIFICATION_DAYS after it was sent, or after it was written "
+                     "if it was never sent",
+        "erasure": "/forget deletes the messages to that account; `recovery-bot jobs "
+                   "retention` deletes them after the period",
+        "columns": {
+            "user_id": "identifier: the recipient's platform user id, for a direct message",
+            "text": "personal: the message: listing names, a review's outcome, an admin's "
+                    "reason for a rejection",
+            "created_at": "personal: when it was written to them",
+            "sent_at": "personal: when it reached them",
+        },
+        "not_personal": "id platform attempts",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16), index=True)

@@ -18,7 +18,14 @@ What goes, and when:
 - broadcast delivery rows (bot/broadcasts/store.py; platform user ids) once finished -
   sent, failed, unsubscribed or cancelled - RETENTION_DELIVERY_DAYS after they finished.
   Rows still pending or being sent are never touched. The broadcast itself (the admin's
-  text, no recipient) stays, so its report reads 0 after that.
+  text, no recipient) stays, so its report reads 0 after that;
+- drafts - a volunteer's change never confirmed or left unconfirmed (directory/curation.py
+  ABANDONED; they hold what was typed) and an admin's broadcast never sent - once the
+  conversation that wrote them has expired: CONVERSATION_TTL_HOURS after they were
+  started (the flow that could finish them lives in that conversation's state);
+- the audit log of privileged commands (bot/access.py AuditEvent: a person id or an
+  account pseudonym, the command, allowed or not): RETENTION_AUDIT_DAYS (365) after the
+  command.
 
 Every function takes the caller's session and does not commit (the SQLAlchemy session
 rule); `apply` runs them all and returns what each deleted.
@@ -33,8 +40,10 @@ from sqlalchemy import and_, delete, func, or_
 from sqlalchemy.orm import Session
 
 from bot import claims, state
-from bot.broadcasts.store import Delivery
+from bot.access import AuditEvent
+from bot.broadcasts.store import Broadcast, Delivery
 from bot.outbox import Notification
+from directory.curation import ABANDONED, ChangeRequest
 from directory.models import ProblemReport
 
 PROCESSED_UPDATES_KEPT = timedelta(days=2)
@@ -49,11 +58,15 @@ class Periods:
     notifications: timedelta = timedelta(days=30)
     deliveries: timedelta = timedelta(days=30)
     processed_updates: timedelta = PROCESSED_UPDATES_KEPT
+    audit: timedelta = timedelta(days=365)
+    drafts: timedelta = timedelta(hours=24)  # the conversation TTL
 
     @classmethod
-    def days(cls, reports: float, notifications: float, deliveries: float) -> Periods:
+    def days(cls, reports: float, notifications: float, deliveries: float,
+             audit: float = 365, drafts_hours: float = 24) -> Periods:
         return cls(timedelta(days=reports), timedelta(days=notifications),
-                   timedelta(days=deliveries))
+                   timedelta(days=deliveries), audit=timedelta(days=audit),
+                   drafts=timedelta(hours=drafts_hours))
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,9 @@ class Deleted:
     reports: int = 0
     notifications: int = 0
     deliveries: int = 0
+    draft_changes: int = 0
+    draft_broadcasts: int = 0
+    audit_events: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -92,6 +108,24 @@ def delete_deliveries(session: Session, cutoff: datetime) -> int:
         .execution_options(synchronize_session=False)))
 
 
+def delete_draft_changes(session: Session, cutoff: datetime) -> int:
+    return _count(session.execute(
+        delete(ChangeRequest).where(ChangeRequest.status.in_(ABANDONED),
+                                    ChangeRequest.created_at < cutoff)
+        .execution_options(synchronize_session=False)))
+
+
+def delete_draft_broadcasts(session: Session, cutoff: datetime) -> int:
+    return _count(session.execute(
+        delete(Broadcast).where(Broadcast.status == "draft", Broadcast.created_at < cutoff)
+        .execution_options(synchronize_session=False)))
+
+
+def delete_audit_events(session: Session, cutoff: datetime) -> int:
+    return _count(session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff)
+                                  .execution_options(synchronize_session=False)))
+
+
 def apply(session: Session, now: datetime, periods: Periods | None = None) -> Deleted:
     """Delete everything past its period; the caller commits."""
     p = periods or Periods()
@@ -101,4 +135,7 @@ def apply(session: Session, now: datetime, periods: Periods | None = None) -> De
         reports=delete_reports(session, now - p.reports),
         notifications=delete_notifications(session, now - p.notifications),
         deliveries=delete_deliveries(session, now - p.deliveries),
+        draft_changes=delete_draft_changes(session, now - p.drafts),
+        draft_broadcasts=delete_draft_broadcasts(session, now - p.drafts),
+        audit_events=delete_audit_events(session, now - p.audit),
     )

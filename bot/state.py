@@ -1,7 +1,7 @@
 """Conversation state, stored per conversation in the database (never in memory or
 pickles), so any process can carry on any conversation and nothing is lost on restart.
 
-The key is a SHA-256 hash of the platform and ids, so the table holds no platform
+The key is a keyed pseudonym (HMAC) of the platform and ids, so the table holds no platform
 identifiers; state holds only what the bot understood (need codes, a coarse place), never
 what the person typed, and expires.
 
@@ -11,18 +11,37 @@ bot/claims.py's.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, Boolean, String, bindparam, delete, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.pseudonyms import pseudonym
 from directory.models import Base, UTCDateTime
 
 
 class ConversationRow(Base):
     __tablename__ = "conversation"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "people seeking help (one row per chat), and volunteers in a guided flow",
+        "purpose": "carry a conversation on between messages and processes: what the "
+                   "person is looking for, and roughly where",
+        "retention": "CONVERSATION_TTL_HOURS after the person's last message (expires_at)",
+        "erasure": "/forget deletes the row of the chat it was sent in at once (other "
+                   "chats' rows expire); `recovery-bot jobs retention` deletes expired rows",
+        "columns": {
+            "key_hash": "pseudonym: HMAC-SHA256 of the platform, chat and user ids under "
+                        "PSEUDONYM_KEY, never the ids",
+            "state": "special: need codes (what they want help with: alcohol, drugs, "
+                     "gambling, ...), a place rounded to about 1 km and its name, the ids of "
+                     "listings shown and opened; a volunteer's flow (ids, the field being "
+                     "edited, a new group's values)",
+            "expires_at": "personal: when the person last wrote (plus the TTL)",
+            "active": "personal: false once the platform said they blocked the bot",
+        },
+    }}},)
 
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[dict] = mapped_column(JSON)
@@ -33,7 +52,8 @@ class ConversationRow(Base):
 
 
 def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    """The conversation's storage key: a keyed pseudonym (bot/pseudonyms.py)."""
+    return pseudonym("conversation", key)
 
 
 @dataclass

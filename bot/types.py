@@ -4,11 +4,11 @@ any reply degrades to plain text."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.catalogue import t
+from bot.pseudonyms import pseudonym
 
 # Replies stay under this so every platform can show them (Discord allows 2000 per
 # message and Telegram 4096: adapters split further; see ../shared/REFERENCE.md).
@@ -28,8 +28,9 @@ class ConversationRef:
 
     @property
     def log_id(self) -> str:
-        """A short hash for logs: never the platform's ids themselves."""
-        return hashlib.sha256(self.key.encode()).hexdigest()[:12]
+        """A short keyed pseudonym for logs (bot/pseudonyms.py): never the platform's
+        ids, and not matchable to them - nor to a database row - without the key."""
+        return pseudonym("log", self.key)[:12]
 
 
 @dataclass(frozen=True, slots=True)

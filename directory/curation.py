@@ -8,20 +8,66 @@ and an actor name for the revision history.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, or_, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    cast,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from directory.models import Base, Listing, Organisation, Revision, UTCDateTime
 from directory.repository import update_listing
 
+# Who a person's kept work is credited to once they are forgotten (bot/access.py
+# `forget`): 0 where a column holds a person id (no person has id 0), and this where a
+# column holds an actor's name. /history shows both as "a former volunteer".
+FORMER_PERSON = 0
+FORMER_ACTOR = "former-volunteer"
+# Changes never decided: a draft, one left unconfirmed (cancelled), one waiting for
+# review. Nobody but its author and the admins saw them: /forget deletes them.
+UNDECIDED = ("draft", "cancelled", "pending")
+# Drafts, and drafts left unconfirmed: they hold what a volunteer typed; the retention job
+# deletes them once the conversation that made them has expired (bot/retention.py).
+ABANDONED = ("draft", "cancelled")
+
 
 class ChangeRequest(Base):
     __tablename__ = "change_request"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "volunteers who propose listing changes, and admins who review them",
+        "purpose": "volunteers' proposed changes: drafts, the review queue, decisions",
+        "retention": "drafts and changes left unconfirmed: CONVERSATION_TTL_HOURS after "
+                     "they were started; pending ones until reviewed; decided ones with the "
+                     "listing's history, with no time limit",
+        "erasure": "/forget deletes the person's undecided changes and credits decided ones "
+                   "to a former volunteer (person id 0); `recovery-bot jobs retention` "
+                   "deletes old drafts",
+        "columns": {
+            "person_id": "pseudonym: the volunteer who proposed it (a person id)",
+            "before": "personal: the fields' values when it was proposed (may be a "
+                      "contact's phone or email)",
+            "after": "personal: the values proposed, as the volunteer typed them",
+            "reason": "personal: an admin's reason for rejecting it, in their words",
+            "created_at": "personal: when the volunteer proposed it",
+            "decided_at": "personal: when it was decided",
+            "decided_by": "pseudonym: the admin who decided it (a person id)",
+        },
+        "not_personal": "id listing_id kind field base_version status",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id", ondelete="CASCADE"),
@@ -239,3 +285,53 @@ def mark_stale_reminded(session: Session, listing_id: int, now: datetime) -> Non
     change worth a revision or a version bump: a bookkeeping column."""
     session.execute(Listing.__table__.update().where(Listing.id == listing_id)
                     .values(stale_reminded_at=now))
+
+
+# -- erasure (/forget) ---------------------------------------------------------------------
+
+def forget_person(session: Session, person_id: int, actor: str) -> None:
+    """Take a forgotten person out of the curation records, in the caller's transaction
+    (bot/access.py `forget`; `actor` is how revisions named them, "person:N").
+
+    - Their undecided changes (drafts, ones left unconfirmed, ones waiting for review)
+      are deleted: nobody else saw them. A new group they proposed that was never
+      approved (still closed) goes with its proposal, history and all.
+    - Their decided changes (applied, rejected, in conflict) stay in the listing's
+      history, credited to FORMER_PERSON; so do the decisions they made as an admin.
+    - What they published stays published: every revision, and every listing's or
+      organisation's "last checked by", that names them names FORMER_ACTOR instead."""
+    undecided = (ChangeRequest.person_id == person_id, ChangeRequest.status.in_(UNDECIDED))
+    for change in list(session.scalars(select(ChangeRequest).where(
+            *undecided, ChangeRequest.kind == "add", ChangeRequest.status == "pending"))):
+        listing = session.get(Listing, change.listing_id)
+        if listing is not None and listing.status == "closed":
+            session.execute(delete(Revision).where(Revision.entity == "listing",
+                                                   Revision.entity_id == listing.id))
+            session.delete(listing)  # its change requests and reports go with it
+    session.flush()
+    session.execute(delete(ChangeRequest).where(*undecided)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(ChangeRequest).where(ChangeRequest.person_id == person_id)
+                    .values(person_id=FORMER_PERSON)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(ChangeRequest).where(ChangeRequest.decided_by == person_id)
+                    .values(decided_by=FORMER_PERSON)
+                    .execution_options(synchronize_session=False))
+    # A bookkeeping column, not a change to the listing: no revision, no version bump.
+    for table in (Listing.__table__, Organisation.__table__):
+        session.execute(table.update().where(table.c.last_verified_by == actor)
+                        .values(last_verified_by=FORMER_ACTOR))
+    quoted = json.dumps(actor)  # as the name sits in a revision's before/after
+    for revision in session.scalars(select(Revision).where(or_(
+            Revision.actor == actor,
+            cast(Revision.before, Text).contains(quoted, autoescape=True),
+            cast(Revision.after, Text).contains(quoted, autoescape=True)))):
+        if revision.actor == actor:
+            revision.actor = FORMER_ACTOR
+        revision.before = _renamed(revision.before, actor)
+        revision.after = _renamed(revision.after, actor)
+    session.flush()
+
+
+def _renamed(values: dict[str, Any], actor: str) -> dict[str, Any]:
+    return {k: FORMER_ACTOR if v == actor else v for k, v in values.items()}

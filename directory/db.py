@@ -61,7 +61,28 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     # short-lived, and a directory import is re-runnable.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
+    # Deleted content is overwritten with zeros, not left in free pages for anyone
+    # reading the file (https://www.sqlite.org/pragma.html#pragma_secure_delete; some
+    # builds default it on, ours must not depend on that). With scrub() below, what
+    # /forget deletes leaves the files too.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
+
+
+def scrub(engine: Engine) -> bool:
+    """After an erasure: copy the write-ahead log into the main SQLite file (where
+    secure_delete has zeroed the deleted rows) and truncate it, so the deleted rows'
+    old pages are not left in the -wal file until the next checkpoint
+    (https://www.sqlite.org/pragma.html#pragma_wal_checkpoint). False if a reader held
+    the log and it could not be emptied now (the next checkpoint will). PostgreSQL: a
+    delete leaves dead row versions in the table's files until VACUUM reuses the space,
+    and in WAL segments and backups until they are recycled (docs/privacy.md); nothing
+    to do here."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as conn:
+        busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return not busy
 
 
 def alembic_config(engine: Engine) -> Config:

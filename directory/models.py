@@ -147,6 +147,25 @@ class ChangeStampMixin:
 
 class Organisation(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
     __tablename__ = "organisation"
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "contacts of organisations, where a contact is a person's own",
+        "purpose": "the directory people are pointed to, with its published contact details",
+        "retention": "while the organisation is listed",
+        "erasure": "a curator's edit or an import replaces it (old values stay in revision)",
+        "columns": {
+            "email": "personal: a contact email, which may be a named person's",
+            "phones": "personal: contact phone numbers, which may be a person's own",
+            "last_verified_by": {
+                "holds": "personal: who last checked it: 'person:N' (a volunteer), or an "
+                         "imported assurer's email (Open Referral UK)",
+                "erasure": "/forget makes a volunteer 'former-volunteer'; an import or a "
+                           "new check replaces it"},
+        },
+        "not_personal": "id slug kind name description website charity_number area_served "
+                        "clero_member created_at updated_at status status_note "
+                        "last_verified_at source is_demo changed_in",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -169,6 +188,30 @@ class Listing(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
     """A group, meeting or service of an organisation: the thing a person can go to."""
 
     __tablename__ = "listing"
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "contacts of groups and services, where a contact is a person's own",
+        "purpose": "the directory people are pointed to, with its published contact details",
+        "retention": "while the listing is in the directory",
+        "erasure": "a curator's or volunteer's edit, or an import, replaces it (old values "
+                   "stay in revision)",
+        "columns": {
+            "phone": "personal: a contact phone number, which may be a person's own",
+            "online_phone": "personal: a dial-in or contact number, which may be a person's",
+            "notes": "personal: free text from the organisation or a volunteer; may name a "
+                     "contact",
+            "last_verified_by": {
+                "holds": "personal: who last checked it: 'person:N' (a volunteer), or an "
+                         "imported assurer's email (Open Referral UK)",
+                "erasure": "/forget makes a volunteer 'former-volunteer'; an import or a "
+                           "new check replaces it"},
+        },
+        "not_personal": "id slug organisation_id kind name description needs schedule_kind "
+                        "days month_weeks anchor_date start_time end_time attendance "
+                        "venue_name address postcode latitude longitude location_approximate "
+                        "online_url website accessibility audience languages version "
+                        "stale_reminded_at created_at updated_at status status_note "
+                        "last_verified_at source is_demo changed_in",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
@@ -217,6 +260,22 @@ class Revision(Base):
     """One change to the directory: who, when, and the fields before and after."""
 
     __tablename__ = "revision"
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "volunteers and admins who changed the directory; contacts in the values",
+        "purpose": "each listing's history: who changed what and when, to review and undo",
+        "retention": "with the directory, with no time limit (a listing's history)",
+        "erasure": "not erased (what was published stays published); /forget credits a "
+                   "volunteer's changes to 'former-volunteer', and takes the history of a new "
+                   "group they proposed that was never approved",
+        "columns": {
+            "actor": "pseudonym: who made the change: 'person:N' (a volunteer or an admin; "
+                     "'former-volunteer' once forgotten), or 'import', 'cli-import', 'demo'",
+            "at": "personal: when the actor made the change",
+            "before": "personal: the changed fields' old values (a contact's phone or email)",
+            "after": "personal: the changed fields' new values, as a volunteer typed them",
+        },
+        "not_personal": "id entity entity_id entity_slug action",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entity: Mapped[str] = mapped_column(String(24))  # "organisation" | "listing"
@@ -234,7 +293,8 @@ class DirectoryMeta(Base):
     cheaply whether its in-memory search index is stale."""
 
     __tablename__ = "directory_meta"
-    __table_args__ = (UniqueConstraint("key"),)
+    __table_args__ = (UniqueConstraint("key"),
+                      {"info": {"privacy": "none: a version counter of the directory"}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(40))
@@ -246,6 +306,8 @@ class ProblemReport(Base):
     to know what is wrong, not who noticed."""
 
     __tablename__ = "problem_report"
+    __table_args__ = ({"info": {"privacy": "none: what is wrong with a listing, never who "
+                                           "said so (deleted after RETENTION_REPORT_DAYS)"}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     listing_id: Mapped[int] = mapped_column(

@@ -19,8 +19,15 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bot.pseudonyms import use_key
 from directory.db import make_engine, session_factory, upgrade
 from directory.models import Base
+
+# Pseudonyms as a deployment makes them (adapters/wiring.py sets the key at start, from
+# PSEUDONYM_KEY: in-process apps and subprocesses get this one too).
+TEST_PSEUDONYM_KEY = "tests only: a fixed pseudonym key, never a real one"
+os.environ["PSEUDONYM_KEY"] = TEST_PSEUDONYM_KEY
+use_key(TEST_PSEUDONYM_KEY.encode())
 
 pytest_plugins = ["dialogue"]  # tests/dialogue.py: the `chat` fixture for dialogue tests
 

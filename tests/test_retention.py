@@ -11,10 +11,13 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from bot import claims, retention, state
+from bot.access import AuditEvent
 from bot.broadcasts.store import Broadcast, Delivery
 from bot.claims import ProcessedUpdate
+from bot.conversation import Config
 from bot.outbox import Notification
 from bot.state import ConversationRow, State
+from directory.curation import ChangeRequest
 from directory.models import Listing, Organisation, ProblemReport
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -79,6 +82,29 @@ def _populate(session: Session) -> None:
     session.commit()
 
 
+def _populate_drafts_and_audit(session: Session) -> None:
+    """Volunteers' changes and admins' broadcasts, drafted or not, either side of the
+    conversation TTL (24 hours); audit rows either side of 365 days."""
+    listing = session.scalar(select(Listing)) or _listing(session)
+    ttl = timedelta(hours=24)
+    for status, age in (("draft", ttl + SECOND), ("cancelled", ttl + SECOND),
+                        ("draft", ttl - SECOND), ("cancelled", ttl - SECOND),
+                        ("pending", 30 * DAY), ("applied", 30 * DAY),
+                        ("rejected", 30 * DAY), ("conflict", 30 * DAY)):
+        session.add(ChangeRequest(
+            listing_id=listing.id, person_id=1, kind="edit", field="notes",
+            before={"notes": None}, after={"notes": f"{status}, {age}"}, base_version=1,
+            status=status, created_at=NOW - age))
+    for status, age in (("draft", ttl + SECOND), ("draft", ttl - SECOND),
+                        ("queued", 30 * DAY), ("cancelled", 30 * DAY)):
+        session.add(Broadcast(text=f"{status}, {age}", created_by=1, created_at=NOW - age,
+                              status=status, audience={}, recipients=0))
+    for command, age in (("old", 365 * DAY + SECOND), ("recent", 365 * DAY - SECOND)):
+        session.add(AuditEvent(at=NOW - age, person_id=None, account_hash="h" * 64,
+                               command=command, allowed=False))
+    session.commit()
+
+
 def _left(session: Session) -> dict[str, set[str]]:
     return {
         "conversations": set(session.scalars(select(ConversationRow.key_hash))),
@@ -109,6 +135,34 @@ def test_retention_deletes_exactly_what_is_past_its_period(session: Session) -> 
     assert retention.apply(session, NOW) == retention.Deleted()
 
 
+def test_drafts_expire_with_the_conversation_audit_rows_after_a_year(
+        session: Session) -> None:
+    _populate_drafts_and_audit(session)
+    deleted = retention.apply(session, NOW)
+    session.commit()
+    assert (deleted.draft_changes, deleted.draft_broadcasts, deleted.audit_events) == \
+        (2, 1, 1)
+    changes = sorted(session.execute(select(ChangeRequest.status, ChangeRequest.created_at)))
+    assert [status for status, _ in changes] == [
+        "applied", "cancelled", "conflict", "draft", "pending", "rejected"]
+    assert all(NOW - at < timedelta(hours=24) for status, at in changes
+               if status in ("draft", "cancelled"))  # the young ones stay
+    assert sorted(session.scalars(select(Broadcast.status))) == \
+        ["cancelled", "draft", "queued"]
+    assert list(session.scalars(select(AuditEvent.command))) == ["recent"]
+    assert retention.apply(session, NOW) == retention.Deleted()
+
+
+def test_draft_and_audit_periods_are_configurable(session: Session) -> None:
+    _populate_drafts_and_audit(session)
+    periods = retention.Periods.days(180, 30, 30, audit=30, drafts_hours=1)
+    deleted = retention.apply(session, NOW, periods)
+    assert (deleted.draft_changes, deleted.draft_broadcasts, deleted.audit_events) == \
+        (4, 2, 2)
+    periods = retention.Periods(drafts=timedelta(hours=48), audit=timedelta(days=400))
+    assert retention.apply(session, NOW, periods) == retention.Deleted()
+
+
 def test_periods_are_configurable(session: Session) -> None:
     _populate(session)
     periods = retention.Periods.days(reports=178, notifications=45, deliveries=28)
@@ -124,8 +178,10 @@ def test_cli_jobs_retention(engine: Engine, monkeypatch) -> None:  # type: ignor
 
     with session_factory(engine)() as session:
         _populate(session)
+        _populate_drafts_and_audit(session)
     env = {"DATABASE_URL": engine.url.render_as_string(hide_password=False),
-           "LOAD_DEMO": "false", "RETENTION_REPORT_DAYS": "1000"}
+           "LOAD_DEMO": "false", "RETENTION_REPORT_DAYS": "1000",
+           "RETENTION_AUDIT_DAYS": "100000", "CONVERSATION_TTL_HOURS": "1000000"}
     # The command uses the real clock: everything populated is older than NOW.
     result = CliRunner().invoke(app, ["jobs", "retention", "--json"], env=env)
     assert result.exit_code == 0, result.output
@@ -134,10 +190,28 @@ def test_cli_jobs_retention(engine: Engine, monkeypatch) -> None:  # type: ignor
     assert counts["conversations"] == 3 and counts["processed_updates"] == 2
     assert counts["notifications"] == 4
     assert counts["deliveries"] == 6 and counts["reports"] == 0
+    # RETENTION_AUDIT_DAYS and the conversation TTL are the job's periods too.
+    assert counts["audit_events"] == 0
+    assert counts["draft_changes"] == 0 and counts["draft_broadcasts"] == 0
+    result = CliRunner().invoke(app, ["jobs", "retention", "--json"],
+                                env={**env, "RETENTION_AUDIT_DAYS": "1",
+                                     "CONVERSATION_TTL_HOURS": "1"})
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert counts["audit_events"] == 2
+    assert counts["draft_changes"] == 4 and counts["draft_broadcasts"] == 2
 
 
 def test_privacy_lists_the_periods() -> None:
     from bot.catalogue import t
 
-    text = t("privacy_retention", report_days=180, notification_days=30, delivery_days=30)
-    assert "180 days" in text and "30 days" in text
+    text = t("privacy_retention", report_days=180, notification_days=30, delivery_days=30,
+             audit_days=365)
+    assert "180 days" in text and "30 days" in text and "365 days" in text
+
+
+async def test_privacy_says_how_long_the_audit_log_is_kept_and_what_forget_does(
+        new_chat) -> None:  # type: ignore[no-untyped-def]
+    chat = new_chat(config=Config(audit_days=90))
+    await chat.say("/privacy")
+    chat.expect("commands", "after 90 days", "/forget deletes", "a former volunteer")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -122,6 +123,23 @@ def test_console_script_on_a_fresh_machine(tmp_path: Path) -> None:
     assert "When: Mondays and Thursdays, 19:30-21:00" in out
     assert "Leeds AA meeting (example)\nLived experience recovery organisation" in out
     assert "Leeds" not in done.stderr  # logs never repeat what was typed
+
+
+def test_console_script_logs_as_configured_and_never_what_was_typed(tmp_path: Path) -> None:
+    """LOG_LEVEL and LOG_FORMAT reach `recovery-bot chat` too, so its logs can be audited
+    at DEBUG: every line is JSON, and none holds a word the person typed."""
+    url = f"sqlite:///{tmp_path / 'rc.sqlite3'}"
+    typed = ["/start", "Harrowgait", "I want to end my life", "zebra crossing"]
+    done = subprocess.run(
+        [str(EXE), "chat"], input="".join(f"{x}\n" for x in typed), cwd=tmp_path,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "LOG_"))},
+             "DATABASE_URL": url, "LOG_LEVEL": "DEBUG", "LOG_FORMAT": "json"},
+        capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stderr.splitlines() if line.strip()]
+    assert {"crisis signal", "turn"} <= {r["message"] for r in records}
+    for word in ("Harrowgait", "end my life", "zebra"):
+        assert word not in done.stderr
 
 
 def test_console_script_keeps_the_conversation_between_runs(

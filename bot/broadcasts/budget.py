@@ -66,6 +66,8 @@ class SendBudgetRow(Base):
     """The next free send slot of one bot token on one platform."""
 
     __tablename__ = "send_budget"
+    __table_args__ = ({"info": {"privacy": "none: the next send slot of each bot token, keyed "
+                                           "by a hash of the token"}},)
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)  # platform:token hash
     next_at: Mapped[datetime] = mapped_column(UTCDateTime())

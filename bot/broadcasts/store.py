@@ -60,7 +60,26 @@ class Subscription(Base):
     they'd travel, and the topics they chose (none chosen: every topic)."""
 
     __tablename__ = "subscription"
-    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+    __table_args__ = (UniqueConstraint("platform", "user_id"), {"info": {"privacy": {
+        "subjects": "people who sent /subscribe",
+        "purpose": "send them the broadcasts they asked for: news near them, on their topics",
+        "retention": "until /unsubscribe or /forget, or until a delivery finds they blocked "
+                     "the bot",
+        "erasure": "/unsubscribe and /forget delete the row; so does a delivery the platform "
+                   "refuses because they blocked the bot",
+        "columns": {
+            "user_id": "identifier: the platform's user id, for direct messages; being on "
+                       "this list at all links the account to recovery support",
+            "area_label": "personal: the name of the area they gave",
+            "latitude": "personal: their area, rounded to 0.01 degree (about 1 km)",
+            "longitude": "personal: their area, rounded to 0.01 degree (about 1 km)",
+            "radius_km": "personal: how far they would travel",
+            "topics": "special: the topics they chose ('lgbtq' reveals sexual orientation)",
+            "created_at": "personal: when they subscribed",
+        },
+        "not_personal": "id platform",
+    }}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16), index=True)
@@ -78,6 +97,19 @@ class Broadcast(Base):
     knows when it may go), cancelled. Progress and the report come from the rows."""
 
     __tablename__ = "broadcast"
+    __table_args__ = ({"info": {"privacy": {
+        "subjects": "admins who write broadcasts",
+        "purpose": "an admin's message to subscribers, its audience and its schedule",
+        "retention": "drafts: CONVERSATION_TTL_HOURS after they were started; the rest with "
+                     "no time limit (the report is counted from its delivery rows)",
+        "erasure": "/forget deletes the admin's drafts and credits the rest to a former "
+                   "volunteer (person id 0); `recovery-bot jobs retention` deletes old drafts",
+        "columns": {
+            "created_by": "pseudonym: the admin who wrote it (a person id)",
+            "created_at": "personal: when the admin wrote it",
+        },
+        "not_personal": "id text status audience send_at queued_at cancelled_at recipients",
+    }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)  # exactly what recipients get
@@ -95,6 +127,8 @@ class AnnouncementChannel(Base):
     """A Discord server's chosen channel for broadcasts, set by its own admins."""
 
     __tablename__ = "announcement_channel"
+    __table_args__ = ({"info": {"privacy": "none: a Discord server's chosen channel, set by "
+                                           "its admins: about the server, not a person"}},)
 
     guild_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -110,6 +144,25 @@ class Delivery(Base):
         UniqueConstraint("broadcast_id", "platform", "user_id"),
         # The claim query: waiting rows of one platform, oldest first.
         Index("ix_delivery_claim", "platform", "status", "not_before"),
+        # What it holds about people: adapters/privacy_report.py (docs/privacy.md).
+        {"info": {"privacy": {
+            "subjects": "subscribers a broadcast went to",
+            "purpose": "the send queue: one row per recipient of a broadcast, and its report",
+            "retention": "while waiting or being sent; RETENTION_DELIVERY_DAYS after it "
+                         "finished (sent, failed, unsubscribed or cancelled)",
+            "erasure": "/forget deletes every row naming the person; `recovery-bot jobs "
+                       "retention` deletes finished rows after the period",
+            "columns": {
+                "user_id": "identifier: the recipient's platform user id (for kind "
+                           "'channel', a Discord channel id)",
+                "status": "personal: whether it reached them ('unsubscribed': they blocked "
+                          "the bot)",
+                "sent_at": "personal: when it reached them",
+                "message_id": "pseudonym: the platform's id of the message in their chat",
+            },
+            "not_personal": "id broadcast_id platform kind not_before attempts claimed_by "
+                            "claimed_at error",
+        }}},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -264,9 +264,9 @@ class Volunteering(Feature):
         # Applied changes are revisions; proposals not (or not yet) applied are change
         # requests: both are shown, newest first, with who and when.
         proposals = curation.proposals_for(turn.session, listing.id, 10)
-        entries = [(r.at, f"{r.actor} · {r.action}: " + ", ".join(
+        entries = [(r.at, f"{_who(r.actor)} · {r.action}: " + ", ".join(
             sorted(r.after))[:120]) for r in revisions]
-        entries += [(c.created_at, f"person:{c.person_id} · {c.kind} "
+        entries += [(c.created_at, f"{_who(Actor('', c.person_id))} · {c.kind} "
                      f"{t('v_f_' + c.field).lower()}: {c.status}"
                      + (f" ({c.reason[:80]})" if c.reason else "")) for c in proposals]
         entries.sort(key=lambda e: e[0], reverse=True)  # type: ignore[arg-type, return-value]
@@ -700,6 +700,17 @@ class Volunteering(Feature):
         people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]
         self._notify(session, people + access.admins(session),
                      t("v_n_report", name=listing.name), now)
+
+
+def _who(actor: str | Actor) -> str:
+    """Who a listing's history says made a change (a revision's actor, or the person
+    who proposed it): "a former volunteer" once they have sent /forget (bot/access.py
+    `forget` leaves FORMER_ACTOR and FORMER_PERSON)."""
+    if isinstance(actor, Actor):
+        if actor.person_id == curation.FORMER_PERSON:
+            return t("v_former_volunteer")
+        actor = actor.name
+    return t("v_former_volunteer") if actor == curation.FORMER_ACTOR else actor
 
 
 def remind_stale(session: Session, now: datetime, after: timedelta) -> int:
