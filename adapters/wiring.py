@@ -105,8 +105,8 @@ def pseudonym_key(settings: Settings) -> bytes:
             f.write(secrets.token_hex(32) + "\n")
         try:
             os.link(temporary, path)
-            log.warning("pseudonym key created in %s: keep it with the database's "
-                        "backups (README, Privacy)", path)
+            log.warning("pseudonym key created in %s: keep it safe, apart from the "
+                        "database's backups (README, Privacy)", path)
         except FileExistsError:
             pass  # another process made it first: use theirs
         finally:

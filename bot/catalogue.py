@@ -259,11 +259,44 @@ EN: dict[str, str] = {
     "tg_cmd_subscribe": "Get news of events and new groups",
     "tg_cmd_broadcast": "Send an announcement (admins)",
     "tg_cmd_broadcasts": "Announcements sent and planned (admins)",
-    "v_mylistings": "Your listings:",
+    "v_mylistings_counts": "Your listings: {total} in all, {paused} paused, {stale} not "
+                           "checked for {days} days (those first).",
     "v_no_listings": "There are no listings for you to look after yet. /addgroup adds one.",
     "v_stale_mark": "(not checked for a while - /verify)",
     "v_paused_mark": "(paused)",
-    "v_pick": "Which listing?",
+    "v_pick": "Which listing? Tap one, or type part of its name or its town.",
+    # Pickers and /mylistings, a page at a time; what /edit WORDS found.
+    "v_page": "Page {page} of {pages} ({total} listings).",
+    "v_found": "{n} of your listings match.",
+    "v_found_many": "More of your listings match than I can list: here are the {n} "
+                    "closest. Type more words to narrow them down.",
+    "v_not_found": "I couldn't find \"{words}\" among your listings. Here are all of them.",
+    "v_b_previous": "◀ Previous",
+    "v_b_next": "Next ▶",
+    "v_b_done": "Done",
+    "v_list_done": "OK.",
+    # Several listings at once: /verify all (the word typed after /verify), and a venue's
+    # listings paused together.
+    "v_arg_all": "all",
+    "v_b_verify_all": "All {n}: checked today",
+    "v_verify_all": "Mark {n} listings as checked today? Only if you know each one is "
+                    "still right. /undo takes it back.",
+    "v_b_verify_confirm": "Yes, {n} checked",
+    "v_verified_many": "Thanks! {n} listings are marked as checked today. /undo takes that "
+                       "back.",
+    "v_pause_venue_hint": "{n} more of your listings meet at {venue}. If the venue is "
+                          "closed, you can pause them all together.",
+    "v_b_pause_venue": "All {n} at this venue",
+    "v_pause_venue_note": "Pausing all {n} listings at {venue}. Want to add a short note, "
+                          "like \"venue closed until March\"? Type it, or tap No note.",
+    "v_preview_venue": "{n} listings at {venue}:\n{names}\nStatus: {before} → {after}\n"
+                       "Save this change? /undo takes it back for all of them.",
+    "v_and_more": "…and {n} more",
+    "v_paused_many": "Saved. {n} listings are paused. /undo opens them all again.",
+    "v_pending_many": "Thanks! An admin will check the {n} changes soon, and I'll tell you "
+                      "as each goes live.",
+    "v_conflict_many": "{n} of them changed while you were at it, so I left those as they "
+                       "are.",
     "v_which_field": "What would you like to change about {name}?",
     "v_type_value": "Type the new {field}. For example: {example}\n"
                     "(Send - to remove it.)",
@@ -279,6 +312,7 @@ EN: dict[str, str] = {
                   "yours. It now says: {now}\nSend /edit to try again.",
     "v_verified": "Thanks for checking {name}. I've marked it as checked today.",
     "v_history": "Changes to {name}, newest first:",
+    "v_history_approved": "(approved by {who})",
     # Who made a change kept in a listing's history after they sent /forget.
     "v_former_volunteer": "a former volunteer",
     "v_nothing_to_undo": "You have no change to undo.",
@@ -300,6 +334,12 @@ EN: dict[str, str] = {
                 "volunteer sends /volunteer {code} to me on any platform.",
     "v_invite_usage": "Send /invite followed by the organisation's id or name.",
     "v_volunteers_usage": "Send /volunteers followed by the organisation's id or name.",
+    # /invite ORG and /volunteers ORG when the name typed is not one organisation's.
+    "v_org_which": "More than one organisation matches \"{text}\". Which one did you mean?",
+    "v_org_maybe": "I couldn't find \"{text}\". Did you mean one of these?",
+    "v_org_more": "{n} more match too: type more of the name to narrow it down.",
+    "v_org_none": "Sorry, I couldn't find an organisation called \"{text}\". Please check "
+                  "the spelling, or try part of its name: /{command} NAME.",
     "v_volunteers_none": "{org} has no volunteers yet. /invite makes a code.",
     "v_volunteers": "Volunteers of {org}:",
     "v_trusted_mark": "(trusted)",
@@ -307,6 +347,10 @@ EN: dict[str, str] = {
     "v_now_trusted": "Volunteer #{n} is now trusted: their changes apply at once.",
     "v_trust_usage": "Send /trust followed by the volunteer's number, like /trust 12.",
     "v_review_empty": "Nothing waiting for review.",
+    # /review starts with what waits for the admins.
+    "v_attention": "Changes to review: {changes}. Problem reports: {reports}.",
+    "v_attention_stale": "Not checked for {days} days: {orgs}.",
+    "v_attention_more": "{orgs}; and {n} more organisations (/stale lists them)",
     "v_review": "{n} waiting. {name}, from volunteer #{who}:\n{what}",
     "v_review_edit": "{field}: {before} → {after}",
     "v_review_pause": "Pause the listing",
@@ -324,6 +368,7 @@ EN: dict[str, str] = {
     "v_status_temporarily_closed": "paused",
     "v_status_closed": "closed",
     "v_n_review": "A change to {name} is waiting for review: send /review.",
+    "v_n_review_many": "{n} changes are waiting for review: send /review.",
     "v_n_approved": "Your change to {name} is live. Thank you!",
     "v_n_conflict": "Your change to {name} couldn't be applied because the listing "
                     "changed meanwhile. Please send /edit to try again.",

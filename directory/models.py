@@ -265,16 +265,19 @@ class Revision(Base):
         "purpose": "each listing's history: who changed what and when, to review and undo",
         "retention": "with the directory, with no time limit (a listing's history)",
         "erasure": "not erased (what was published stays published); /forget credits a "
-                   "volunteer's changes to 'former-volunteer', and takes the history of a new "
-                   "group they proposed that was never approved",
+                   "volunteer's changes, and an admin's approvals, to 'former-volunteer', "
+                   "and takes the history of a new group they proposed that was never "
+                   "approved",
         "columns": {
             "actor": "pseudonym: who made the change: 'person:N' (a volunteer or an admin; "
                      "'former-volunteer' once forgotten), or 'import', 'cli-import', 'demo'",
+            "approved_by": "pseudonym: the admin who approved a volunteer's change, when "
+                           "not its author: 'person:N' ('former-volunteer' once forgotten)",
             "at": "personal: when the actor made the change",
             "before": "personal: the changed fields' old values (a contact's phone or email)",
             "after": "personal: the changed fields' new values, as a volunteer typed them",
         },
-        "not_personal": "id entity entity_id entity_slug action",
+        "not_personal": "id entity entity_id entity_slug action batch",
     }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -282,10 +285,15 @@ class Revision(Base):
     entity_id: Mapped[int] = mapped_column(Integer)
     entity_slug: Mapped[str] = mapped_column(String(160), index=True)
     action: Mapped[str] = mapped_column(String(16))  # create | update | delete
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(200))  # who made it: its author
+    # Who approved it, when that was someone else (an admin's review of a volunteer's).
+    approved_by: Mapped[str | None] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     before: Mapped[dict[str, Any]] = mapped_column(default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Revisions made together as one change (a volunteer's /verify all, a venue's
+    # listings paused at once) share a batch id: /undo puts them back together.
+    batch: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class DirectoryMeta(Base):

@@ -151,11 +151,12 @@ def _apply(session: Session, obj: Any, values: dict[str, Any]) -> dict[str, tupl
 
 def _record(
     session: Session, entity: str, obj: Any, action: str, actor: str,
-    changed: dict[str, tuple[Any, Any]],
+    changed: dict[str, tuple[Any, Any]], approved_by: str | None = None,
+    batch: str | None = None,
 ) -> None:
     session.add(Revision(
         entity=entity, entity_id=obj.id, entity_slug=obj.slug, action=action, actor=actor,
-        at=now(),
+        approved_by=approved_by, at=now(), batch=batch,
         before={k: _jsonable(v[0]) for k, v in changed.items()} if action != "create" else {},
         after={k: _jsonable(v[1]) for k, v in changed.items()},
     ))
@@ -209,13 +210,16 @@ def upsert_listing(
 
 
 def update_listing(session: Session, listing: Listing, values: dict[str, Any], actor: str,
-                   action: str = "update") -> dict[str, tuple[Any, Any]]:
-    """Change some fields of a listing, with a revision; returns what changed."""
+                   action: str = "update", approved_by: str | None = None,
+                   batch: str | None = None) -> dict[str, tuple[Any, Any]]:
+    """Change some fields of a listing, with a revision crediting `actor` (its author)
+    and `approved_by` (who approved it, if someone else), in `batch` when it is one of
+    several changes made as one (directory/curation.py); returns what changed."""
     changed = _apply(session, listing, values)
     if changed:
         listing.updated_at = now()
         session.flush()  # stamps the row and bumps the version (see the mapper events)
-        _record(session, "listing", listing, action, actor, changed)
+        _record(session, "listing", listing, action, actor, changed, approved_by, batch)
     return changed
 
 

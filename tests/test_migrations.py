@@ -2,11 +2,14 @@
 
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData, insert, text
 
 # Tables defined outside directory/ register on the shared metadata when imported.
 import bot.access  # noqa: F401
@@ -16,6 +19,7 @@ import bot.claims  # noqa: F401
 import bot.outbox  # noqa: F401
 import bot.state  # noqa: F401
 import directory.curation  # noqa: F401
+from directory.db import alembic_config, make_engine, upgrade
 from directory.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +53,69 @@ def test_autogenerate_proposes_nothing(engine: Engine) -> None:
     out = subprocess.run([sys.executable, "-c", AUTOGENERATE_CHECK, url], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+# -- 0011: a listing's history credits the author, and the approver separately -----------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database's URL, for a test that migrates it step by step."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("fresh_pg_url"))
+    return f"sqlite:///{tmp_path / 'steps.sqlite3'}"
+
+
+def test_0011_credits_approved_changes_to_their_authors(empty_url: str) -> None:
+    """Revisions written before 0011 credit the admin who approved a volunteer's change:
+    the migration gives each back to its author, the admin kept as approver - only where
+    the change it came from is certain - and a downgrade credits the approver again."""
+    engine = make_engine(empty_url)
+    upgrade(engine, "0010")
+    at = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    meta = MetaData()
+    meta.reflect(engine, only=["organisation", "listing", "change_request", "revision"])
+    org, lst, change, rev = (meta.tables[n] for n in
+                             ("organisation", "listing", "change_request", "revision"))
+    phone = {"phone": "0113 496 0000"}
+    with engine.begin() as conn:
+        conn.execute(insert(org).values(id=1, slug="o", kind="local", name="O", phones=[],
+                                        clero_member=False, created_at=at, updated_at=at,
+                                        status="active", is_demo=False))
+        conn.execute(insert(lst).values(
+            id=1, slug="l", organisation_id=1, kind="group", name="L", needs=[],
+            schedule_kind="weekly", days=[], month_weeks=[], attendance="in_person",
+            location_approximate=False, accessibility=[], audience=[], languages=[],
+            created_at=at, updated_at=at, status="active", is_demo=False))
+        common = {"listing_id": 1, "field": "phone", "before": {"phone": None},
+                  "base_version": 1, "status": "applied", "created_at": at}
+        conn.execute(insert(change), [
+            {"id": 1, "person_id": 5, "kind": "edit", "after": phone, "decided_by": 1,
+             "decided_at": at, **common},  # bob's, approved by admin #1
+            {"id": 2, "person_id": 6, "kind": "pause", "after": {"status": "paused"},
+             "decided_by": 6, "decided_at": at, **common},  # trusted: applied their own
+        ])
+        revision = {"entity": "listing", "entity_id": 1, "entity_slug": "l",
+                    "before": {}, "at": at + timedelta(seconds=1)}
+        conn.execute(insert(rev), [
+            {"id": 1, "action": "update", "actor": "person:1", "after": phone, **revision},
+            {"id": 2, "action": "pause", "actor": "person:6",
+             "after": {"status": "paused"}, **revision},
+            {"id": 3, "action": "verify", "actor": "person:1",
+             "after": {"last_verified_by": "person:1"}, **revision},  # the admin's own
+        ])
+    upgrade(engine)
+
+    def credits() -> list[tuple[int, str, str | None]]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(  # type: ignore[misc]
+                text("SELECT id, actor, approved_by FROM revision ORDER BY id"))]
+
+    assert credits() == [(1, "person:5", "person:1"), (2, "person:6", None),
+                         (3, "person:1", None)]
+    command.downgrade(alembic_config(engine), "0010")
+    with engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(text(
+            "SELECT id, actor FROM revision ORDER BY id"))] == \
+            [(1, "person:1"), (2, "person:6"), (3, "person:1")]
+    engine.dispose()

@@ -6,9 +6,10 @@ Each privileged command asks `bot.access` on every call, never the platform; a r
 is polite, the same whatever the reason (nothing is revealed about what exists), and
 audited.
 
-Guided flows keep their place in the conversation state (`State.flow`): ids, a field
-name, and for /addgroup the new group's values. Nothing is written until the person
-confirms, so /cancel at any step leaves no trace.
+Guided flows keep their place in the conversation state (`State.flow`): ids (a
+listing, a finder's matches, a batch of drafted changes), a page number, a field name,
+and for /addgroup the new group's values; never words typed to find a listing. Nothing
+is written until the person confirms, so /cancel at any step leaves no trace.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from directory.models import Listing, Organisation
 from directory.records import ListingRecord
 from directory.repository import upsert_listing
 
-MAX_LISTED = 20  # listings offered as buttons at once (Discord: 25 components per message)
+# Listings on one page of a picker or of /mylistings. With Previous, Next, the verify
+# picker's "all" and Cancel that is 24 buttons: Discord allows 25 components a message.
+MAX_LISTED = 20
+# The picker's paging and "all of these" buttons (vl<id> picks one listing).
+PAGE, ALL = "vw", "vall"
+
+ATTENTION_ORGS = 3  # /review names the organisations with the most stale listings, this many
 
 
 _id = payload_number
@@ -60,6 +67,9 @@ class VStep(enum.StrEnum):
     REASON = "v_reason"  # why it was rejected, typed
     ADD = "v_add"  # /addgroup: organisation, then each value, then confirm
     MANAGE = "v_manage"  # /volunteers: remove or trust one
+    ORG = "v_org"  # /invite, /volunteers: which of several organisations was meant
+    LIST = "v_list"  # /mylistings, a page at a time (more than one page)
+    BULK = "v_bulk"  # several listings changed as one (/verify all, a venue paused), to confirm
 
 
 class Volunteering(Feature):
@@ -86,7 +96,8 @@ class Volunteering(Feature):
             VStep.VALUE: self.step_value, VStep.CONFIRM: self.step_confirm,
             VStep.NOTE: self.step_note, VStep.REVIEW: self.step_review,
             VStep.REASON: self.step_reason, VStep.ADD: self.step_add,
-            VStep.MANAGE: self.step_manage,
+            VStep.MANAGE: self.step_manage, VStep.ORG: self.step_org,
+            VStep.LIST: self.step_list, VStep.BULK: self.step_bulk,
         }
 
     # -- who is asking ------------------------------------------------------------
@@ -153,10 +164,10 @@ class Volunteering(Feature):
 
     # -- volunteers' own listings ---------------------------------------------------
 
-    def _my_listings(self, turn: Turn, actor: Actor) -> list[Listing]:
-        return curation.listings_for(turn.session,
-                                     None if actor.is_admin else actor.organisations,
-                                     MAX_LISTED)
+    def _scope(self, actor: Actor) -> frozenset[int] | None:
+        """Whose listings the actor looks after: their organisations' (None: an admin,
+        every one)."""
+        return None if actor.is_admin else actor.organisations
 
     def _volunteer(self, turn: Turn, command: str) -> Actor | None:
         actor = self.actor(turn)
@@ -165,14 +176,34 @@ class Volunteering(Feature):
             return None
         return actor
 
-    def cmd_mylistings(self, turn: Turn, _arg: str) -> None:
+    def cmd_mylistings(self, turn: Turn, arg: str) -> None:
+        """Their listings with how many are paused and stale, the stale ones first; a
+        page at a time (step v_list) when there are more than fit on one."""
         actor = self._volunteer(turn, "mylistings")
         if actor is None:
             return
         self._allowed(turn, actor, "mylistings")
-        listings = self._my_listings(turn, actor)
-        lines = [t("v_mylistings")] + [self._listing_line(x, turn.now) for x in listings]
-        turn.say("\n".join(lines) if listings else t("v_no_listings"))
+        scope = self._scope(actor)
+        counts = curation.listing_counts(turn.session, scope, turn.now - self.stale_after)
+        if not counts.total:
+            turn.say(t("v_no_listings"))
+            return
+        if counts.total <= MAX_LISTED and not arg:
+            # One page: shown as it is, and the step left as it was.
+            listings, _ = curation.listing_page(turn.session, scope, 0, MAX_LISTED,
+                                                stale_before=turn.now - self.stale_after)
+            turn.say("\n".join([self._counts(counts)]
+                               + [self._listing_line(x, turn.now) for x in listings]))
+            return
+        turn.state.flow, turn.state.step = {"cmd": "mylistings"}, VStep.LIST
+        if arg:
+            self._find(turn, actor, arg)
+        else:
+            self._show_page(turn, actor, 0)
+
+    def _counts(self, counts: curation.Counts) -> str:
+        return t("v_mylistings_counts", total=counts.total, paused=counts.paused,
+                 stale=counts.stale, days=self.stale_after.days)
 
     def _listing_line(self, listing: Listing, now: datetime) -> str:
         checked = listing.last_verified_at
@@ -182,34 +213,122 @@ class Volunteering(Feature):
         return f"• {listing.name} [{listing.slug}]{paused}{mark}"
 
     def _pick(self, turn: Turn, command: str, actor: Actor, arg: str) -> None:
-        """Start a flow on one listing: named in the command, or picked from buttons."""
-        if arg:
-            listing = curation.listing_by_slug(turn.session, arg.strip())
-            if listing is None:
-                self._refuse(turn, actor, command)
-                return
-            chosen = self._listing_for(turn, actor, command, listing.id)
+        """Start a flow on one listing: the one the command's words name (_find), or
+        picked from buttons a page at a time; /verify all: every one of theirs."""
+        turn.state.flow = {"cmd": command}
+        if command == "verify" and arg.casefold() == t("v_arg_all"):
+            self._ask_verify_all(turn, actor)
+        elif arg:
+            self._find(turn, actor, arg)
+        else:
+            self._show_page(turn, actor, 0)
+
+    def _near(self, words: str) -> list[tuple[float, float]]:
+        """Where the words name a place ("Doncaster", "DN1"): its point, for the finder."""
+        found = self.gazetteer.resolve(words[:100])
+        place = found.place if found.status == "found" else None
+        return [(place.latitude, place.longitude)] if place is not None else []
+
+    def _find(self, turn: Turn, actor: Actor, words: str) -> None:
+        """The listings the words name (directory/curation.py `find_listings`: slug or
+        id, name, then like it, or in the town): one goes straight on (one that is not
+        theirs is refused); several make a shorter picker; none, "I couldn't find" and
+        the whole picker. The flow keeps the matches' ids, never the words."""
+        flow = turn.state.flow
+        command = flow.get("cmd", "edit")
+        found = curation.find_listings(turn.session, self._scope(actor), words,
+                                       self._near(words))
+        flow.pop("ids", None)
+        if len(found) == 1 and command != "mylistings":
+            chosen = self._listing_for(turn, actor, command, found[0].id)
             if chosen is not None:
-                turn.state.flow = {"cmd": command}
                 self._picked(turn, actor, chosen)
             return
-        listings = self._my_listings(turn, actor)
-        if not listings:
+        found = [x for x in found if actor.is_admin or actor.volunteers_for(x.organisation_id)]
+        if not found:
+            self._show_page(turn, actor, 0, t("v_not_found", words=turn.quote(words)))
+            return
+        flow["ids"] = [x.id for x in found]
+        many = len(found) >= curation.MAX_FOUND  # the closest MAX_FOUND, of more
+        self._show_page(turn, actor, 0, t("v_found_many" if many else "v_found",
+                                          n=len(found)))
+
+    def _show_page(self, turn: Turn, actor: Actor, page: int, intro: str = "") -> None:
+        """A page of the flow's listings (the finder's matches, or all of theirs): to
+        pick one from (step v_pick), or for /mylistings to read (v_list); Previous and
+        Next when there are more. The flow keeps the page number."""
+        flow = turn.state.flow
+        command = flow.get("cmd", "edit")
+        reading = command == "mylistings"
+        scope, ids = self._scope(actor), flow.get("ids")
+        # /mylistings and /verify show the listings not checked for a while first.
+        stale_before = turn.now - self.stale_after if command in ("mylistings", "verify") \
+            else None
+        listings, total = curation.listing_page(turn.session, scope, page, MAX_LISTED, ids,
+                                                stale_before)
+        pages = max(1, -(-total // MAX_LISTED))
+        if not 0 <= page < pages:
+            page = min(max(page, 0), pages - 1)
+            listings, total = curation.listing_page(turn.session, scope, page, MAX_LISTED,
+                                                    ids, stale_before)
+        if not total:
+            turn.state.flow, turn.state.step = {}, CONVERSATION_START
             turn.say(t("v_no_listings"))
             return
-        turn.state.flow = {"cmd": command}
-        turn.state.step = VStep.PICK
-        rows = tuple((Button(x.name[:60], f"vl{x.id}"),) for x in listings)
-        turn.say(t("v_pick"), rows + ((b("v_b_cancel", "vx"),),))
+        flow["page"] = page
+        lines = [intro] if intro else []
+        lines.append(self._counts(curation.listing_counts(
+            turn.session, scope, turn.now - self.stale_after)) if reading else t("v_pick"))
+        if pages > 1:
+            lines.append(t("v_page", page=page + 1, pages=pages, total=total))
+        lines += [self._listing_line(x, turn.now) for x in listings]
+        rows: list[tuple[Button, ...]] = [] if reading else [
+            (Button(x.name[:60], f"vl{x.id}"),) for x in listings]
+        nav = ((b("v_b_previous", f"{PAGE}{page - 1}"),) if page > 0 else ()) + \
+            ((b("v_b_next", f"{PAGE}{page + 1}"),) if page < pages - 1 else ())
+        if nav:
+            rows.append(nav)
+        if command == "verify" and total > 1:
+            rows.append((b("v_b_verify_all", ALL, n=total),))
+        rows.append((b("v_b_done" if reading else "v_b_cancel", "vx"),))
+        turn.state.step = VStep.LIST if reading else VStep.PICK
+        turn.say("\n".join(lines), tuple(rows))
+
+    def _paged(self, turn: Turn) -> bool:
+        """Previous or Next, or typed words to narrow the listings down: True if it was
+        one of these, and is answered."""
+        payload = turn.msg.payload or ""
+        page = _id(payload, PAGE, 4)
+        if page is None and (payload or not turn.text):
+            return False
+        actor = self._volunteer(turn, turn.state.flow.get("cmd", "edit"))
+        if actor is not None:
+            if page is not None:
+                self._show_page(turn, actor, page)
+            else:
+                self._find(turn, actor, turn.text)
+        return True
+
+    def step_list(self, turn: Turn) -> None:
+        if not self._paged(turn):
+            turn.state.flow, turn.state.step = {}, CONVERSATION_START
+            turn.say(t("v_list_done"))
 
     def step_pick(self, turn: Turn) -> None:
+        if self._paged(turn):
+            return
+        command = turn.state.flow.get("cmd", "edit")
+        if turn.msg.payload == ALL and command == "verify":
+            actor = self._volunteer(turn, "verify")
+            if actor is not None:
+                self._ask_verify_all(turn, actor)
+            return
         listing_id = _id(turn.msg.payload or "", "vl")
         actor = self.actor(turn)
         if listing_id is None:
             self._cancel(turn)
             return
-        listing = self._listing_for(turn, actor, turn.state.flow.get("cmd", "edit"),
-                                    listing_id)
+        listing = self._listing_for(turn, actor, command, listing_id)
         if listing is not None:
             self._picked(turn, actor, listing)
 
@@ -225,8 +344,15 @@ class Volunteering(Feature):
                      tuple(rows) + ((b("v_b_cancel", "vx"),),))
         elif command == "pause":
             turn.state.step = VStep.NOTE
-            turn.say(t("v_pause_note", name=listing.name),
-                     ((b("v_b_no_note", "vn0"), b("v_b_cancel", "vx")),))
+            rows: tuple[tuple[Button, ...], ...] = (
+                (b("v_b_no_note", "vn0"), b("v_b_cancel", "vx")),)
+            text = t("v_pause_note", name=listing.name)
+            # Others of theirs meet at the same venue: it may be the venue that is closed.
+            venue = curation.same_venue(turn.session, listing, self._scope(actor))
+            if len(venue) > 1:
+                text += "\n" + t("v_pause_venue_hint", n=len(venue) - 1, venue=_venue(listing))
+                rows = ((b("v_b_pause_venue", ALL, n=len(venue)),),) + rows
+            turn.say(text, rows)
         elif command == "resume":
             self._draft(turn, actor, listing, "resume", "status",
                         {"status": "active", "status_note": None})
@@ -264,7 +390,9 @@ class Volunteering(Feature):
         # Applied changes are revisions; proposals not (or not yet) applied are change
         # requests: both are shown, newest first, with who and when.
         proposals = curation.proposals_for(turn.session, listing.id, 10)
-        entries = [(r.at, f"{_who(r.actor)} · {r.action}: " + ", ".join(
+        # A revision credits its author, and the admin who approved it if someone did.
+        entries = [(r.at, _who(r.actor) + (" " + t("v_history_approved", who=_who(
+            r.approved_by)) if r.approved_by else "") + f" · {r.action}: " + ", ".join(
             sorted(r.after))[:120]) for r in revisions]
         entries += [(c.created_at, f"{_who(Actor('', c.person_id))} · {c.kind} "
                      f"{t('v_f_' + c.field).lower()}: {c.status}"
@@ -309,12 +437,108 @@ class Volunteering(Feature):
         if turn.msg.payload == "vx":
             self._cancel(turn)
             return
-        note = None if turn.msg.payload == "vn0" else turn.text[:300] or None
         actor = self.actor(turn)
         listing = self._listing_for(turn, actor, "pause", turn.state.flow.get("listing", -1))
-        if listing is not None:
-            self._draft(turn, actor, listing, "pause", "status",
-                        {"status": "temporarily_closed", "status_note": note})
+        if listing is None:
+            return
+        if turn.msg.payload == ALL:  # every listing at its venue, then the note
+            venue = curation.same_venue(turn.session, listing, self._scope(actor))
+            turn.state.flow["venue"] = 1
+            turn.say(t("v_pause_venue_note", n=len(venue), venue=_venue(listing)),
+                     ((b("v_b_no_note", "vn0"), b("v_b_cancel", "vx")),))
+            return
+        note = None if turn.msg.payload == "vn0" else turn.text[:300] or None
+        values = {"status": "temporarily_closed", "status_note": note}
+        if turn.state.flow.get("venue"):
+            self._draft_venue(turn, actor, listing, values)
+        else:
+            self._draft(turn, actor, listing, "pause", "status", values)
+
+    # -- several listings at once ---------------------------------------------------------
+
+    def _draft_venue(self, turn: Turn, actor: Actor, listing: Listing,
+                     values: dict[str, Any]) -> None:
+        """The pause of every listing of theirs at the listing's venue, drafted as one
+        batch (one /undo), to confirm (step v_bulk)."""
+        listings = curation.same_venue(turn.session, listing, self._scope(actor))
+        batch = curation.draft_many(turn.session, listings, actor.person_id or 0, "pause",
+                                    "status", values, turn.now)
+        turn.state.flow, turn.state.step = {"cmd": "pause", "batch": batch}, VStep.BULK
+        names = [f"• {x.name} [{x.slug}]" for x in listings[:MAX_LISTED]]
+        if len(listings) > MAX_LISTED:
+            names.append(t("v_and_more", n=len(listings) - MAX_LISTED))
+        turn.say(t("v_preview_venue", n=len(listings), venue=_venue(listing),
+                   names="\n".join(names), before=t("v_status_active"),
+                   after=t("v_status_temporarily_closed")),
+                 ((b("v_b_confirm", "vy"), b("v_b_cancel", "vx")),))
+
+    def _ask_verify_all(self, turn: Turn, actor: Actor) -> None:
+        """/verify all, or "All N" in the verify picker: mark them all checked? (v_bulk)"""
+        ids = turn.state.flow.get("ids")
+        _, n = curation.listing_page(turn.session, self._scope(actor), 0, 1, ids)
+        if not n:
+            turn.state.flow, turn.state.step = {}, CONVERSATION_START
+            turn.say(t("v_no_listings"))
+            return
+        turn.state.flow = {"cmd": "verify"} | ({"ids": ids} if ids is not None else {})
+        turn.state.step = VStep.BULK
+        turn.say(t("v_verify_all", n=n),
+                 ((b("v_b_verify_confirm", "vy", n=n), b("v_b_cancel", "vx")),))
+
+    def step_bulk(self, turn: Turn) -> None:
+        """Confirm a change to several listings: /verify all's, or a venue's pause."""
+        flow = turn.state.flow
+        if turn.msg.payload != "vy":
+            self._cancel(turn)
+            return
+        if flow.get("batch"):
+            self._save_batch(turn, flow["batch"])
+            return
+        actor = self._volunteer(turn, "verify")
+        if actor is None:
+            return
+        listings = curation.listings_among(turn.session, self._scope(actor), flow.get("ids"))
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
+        if not listings:
+            turn.say(t("v_no_listings"))
+            return
+        for org in sorted({x.organisation_id for x in listings}):
+            self._allowed(turn, actor, "verify", org)
+        curation.verify_many(turn.session, listings, actor.name, turn.now)
+        turn.say(t("v_verified_many", n=len(listings)))
+
+    def _save_batch(self, turn: Turn, batch: str) -> None:
+        """Submit every drafted change of the batch: applied at once (trusted people),
+        or waiting for review (admins told once); none if a listing is no longer theirs."""
+        changes = curation.batch_drafts(turn.session, batch)
+        if not changes:
+            self._cancel(turn)
+            return
+        actor = self.actor(turn)
+        listings = [turn.session.get(Listing, c.listing_id) for c in changes]
+        barred = [x for x in listings if x is None
+                  or not (actor.is_admin or actor.volunteers_for(x.organisation_id))]
+        if barred:
+            curation.cancel_batch(turn.session, batch)
+            self._refuse(turn, actor, changes[0].kind,
+                         barred[0].organisation_id if barred[0] else None)
+            return
+        for org in sorted({x.organisation_id for x in listings if x is not None}):
+            self._allowed(turn, actor, changes[0].kind, org)
+        trusted = actor.is_admin or actor.trusted
+        outcomes = [curation.submit(turn.session, c, actor.name, trusted, turn.now).status
+                    for c in changes]
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
+        applied = sum(o in ("applied", "unchanged") for o in outcomes)
+        pending, conflicts = outcomes.count("pending"), outcomes.count("conflict")
+        lines = [t("v_paused_many", n=applied)] if applied else []
+        if pending:
+            lines.append(t("v_pending_many", n=pending))
+            self._notify(turn.session, access.admins(turn.session),
+                         t("v_n_review_many", n=pending), turn.now)
+        if conflicts:
+            lines.append(t("v_conflict_many", n=conflicts))
+        turn.say("\n".join(lines))
 
     def _draft(self, turn: Turn, actor: Actor, listing: Listing, kind: str, field: str,
                values: dict[str, Any]) -> None:
@@ -364,7 +588,10 @@ class Volunteering(Feature):
         actor = self._volunteer(turn, "undo")
         if actor is None:
             return
-        revision = curation.last_revision_by(turn.session, actor.name)
+        # Undo belongs to a change's author, even once an admin approved it; an admin's
+        # also reaches the last change they approved.
+        revision = curation.last_revision_by(turn.session, actor.name,
+                                             approved_too=actor.is_admin)
         if revision is None:
             turn.say(t("v_nothing_to_undo"))
             return
@@ -516,20 +743,53 @@ class Volunteering(Feature):
         self._allowed(turn, actor, command)
         return actor
 
-    def _organisation(self, turn: Turn, arg: str) -> Organisation | None:
-        arg = arg.strip()
-        if not arg:
+    def _organisation(self, turn: Turn, command: str, arg: str) -> Organisation | None:
+        """The organisation the admin named (directory/curation.py `find_organisation`);
+        else None, and they were asked which one they meant (buttons, step v_org), told
+        none was found, or shown how the command is used."""
+        if not arg.strip():
+            turn.say(t(f"v_{command}_usage"))
             return None
-        return curation.organisation_by_slug_or_name(turn.session, arg)
+        found = curation.find_organisation(turn.session, arg)
+        if found.chosen is not None:
+            return found.chosen
+        typed = turn.quote(arg.strip())
+        if not found.choices:
+            turn.say(t("v_org_none", text=typed, command=command))
+            return None
+        text = t("v_org_which" if found.close else "v_org_maybe", text=typed)
+        if found.more:
+            text += "\n" + t("v_org_more", n=found.more)
+        turn.state.flow, turn.state.step = {"cmd": command}, VStep.ORG
+        turn.say(text, tuple((Button(o.name[:60], f"vg{o.id}"),) for o in found.choices)
+                 + ((b("v_b_cancel", "vx"),),))
+        return None
+
+    def step_org(self, turn: Turn) -> None:
+        command = turn.state.flow.get("cmd", "")
+        org_id = _id(turn.msg.payload or "", "vg")
+        org = turn.session.get(Organisation, org_id) if org_id is not None else None
+        if org is None or command not in ("invite", "volunteers"):
+            self._cancel(turn)
+            return
+        actor = self._admin(turn, command)
+        if actor is None:
+            return
+        turn.state.flow, turn.state.step = {}, CONVERSATION_START
+        if command == "invite":
+            self._invite(turn, actor, org)
+        else:
+            self._volunteers(turn, org)
 
     def cmd_invite(self, turn: Turn, arg: str) -> None:
         actor = self._admin(turn, "invite")
         if actor is None:
             return
-        org = self._organisation(turn, arg)
-        if org is None:
-            turn.say(t("v_invite_usage"))
-            return
+        org = self._organisation(turn, "invite", arg)
+        if org is not None:
+            self._invite(turn, actor, org)
+
+    def _invite(self, turn: Turn, actor: Actor, org: Organisation) -> None:
         code = access.create_invite(turn.session, org.id, actor.person_id or 0, turn.now)
         text = t("v_invite", org=org.name, code=code, days=access.INVITE_TTL.days)
         if self.invite_link:
@@ -539,10 +799,11 @@ class Volunteering(Feature):
     def cmd_volunteers(self, turn: Turn, arg: str) -> None:
         if self._admin(turn, "volunteers") is None:
             return
-        org = self._organisation(turn, arg)
-        if org is None:
-            turn.say(t("v_volunteers_usage"))
-            return
+        org = self._organisation(turn, "volunteers", arg)
+        if org is not None:
+            self._volunteers(turn, org)
+
+    def _volunteers(self, turn: Turn, org: Organisation) -> None:
         people = access.volunteers_of(turn.session, org.id)
         if not people:
             turn.say(t("v_volunteers_none", org=org.name))
@@ -584,13 +845,26 @@ class Volunteering(Feature):
 
     def cmd_review(self, turn: Turn, _arg: str) -> None:
         if self._admin(turn, "review") is not None:
-            self._next_review(turn)
+            self._next_review(turn, self._attention(turn) + "\n\n")
 
-    def _next_review(self, turn: Turn) -> None:
+    def _attention(self, turn: Turn) -> str:
+        """What waits for the admins, at a glance: counts, and the organisations with
+        the most listings not checked for a while."""
+        waiting = curation.attention(turn.session, turn.now, self.stale_after)
+        lines = [t("v_attention", changes=waiting.changes, reports=waiting.reports)]
+        if waiting.stale:
+            orgs = "; ".join(f"{name}: {n}" for name, n in waiting.stale[:ATTENTION_ORGS])
+            if len(waiting.stale) > ATTENTION_ORGS:
+                orgs = t("v_attention_more", orgs=orgs,
+                         n=len(waiting.stale) - ATTENTION_ORGS)
+            lines.append(t("v_attention_stale", days=self.stale_after.days, orgs=orgs))
+        return "\n".join(lines)
+
+    def _next_review(self, turn: Turn, head: str = "") -> None:
         queue = curation.pending(turn.session)
         if not queue:
             turn.state.flow, turn.state.step = {}, CONVERSATION_START
-            turn.say(t("v_review_empty"))
+            turn.say(head + t("v_review_empty"))
             return
         change = queue[0]
         listing = turn.session.get(Listing, change.listing_id)
@@ -602,8 +876,8 @@ class Volunteering(Feature):
         else:
             what = t("v_review_" + change.kind)
         turn.state.flow, turn.state.step = {"change": change.id}, VStep.REVIEW
-        turn.say(t("v_review", n=len(queue), name=listing.name, who=change.person_id,
-                   what=what),
+        turn.say(head + t("v_review", n=len(queue), name=listing.name,
+                          who=change.person_id, what=what),
                  ((b("v_b_approve", f"vp{change.id}"), b("v_b_reject", f"vj{change.id}")),
                   (b("v_b_cancel", "vx"),)))
 
@@ -623,7 +897,9 @@ class Volunteering(Feature):
             turn.state.flow, turn.state.step = {"change": change.id}, VStep.REASON
             turn.say(t("v_reject_reason"), ((b("v_b_cancel", "vx"),),))
             return
-        outcome = curation.apply(turn.session, change, actor.name, turn.now, actor.person_id)
+        # The revision credits the volunteer who proposed it, and the admin as approver.
+        outcome = curation.apply(turn.session, change, Actor("", change.person_id).name,
+                                 turn.now, actor.person_id, approved_by=actor.name)
         key = "v_n_approved" if outcome.status != "conflict" else "v_n_conflict"
         self._notify(turn.session, [change.person_id], t(key, name=listing.name), turn.now)
         turn.say(t("v_approved") if outcome.status != "conflict" else t("v_review_conflict"))
@@ -665,6 +941,8 @@ class Volunteering(Feature):
             change = turn.session.get(curation.ChangeRequest, change_id)
             if change is not None and change.status == "draft":
                 change.status = "cancelled"
+        if turn.state.flow.get("batch"):
+            curation.cancel_batch(turn.session, turn.state.flow["batch"])
 
     def _cancel(self, turn: Turn) -> None:
         self._drop_change(turn)
@@ -683,6 +961,10 @@ class Volunteering(Feature):
 
     def left(self, turn: Turn, step: str, flow: dict) -> None:
         """A change drafted in the flow left and never confirmed is cancelled."""
+        batch = flow.get("batch")  # several drafted as one (a venue's pauses)
+        if batch and not (turn.state.step in self.steps
+                          and turn.state.flow.get("batch") == batch):
+            curation.cancel_batch(turn.session, batch)
         change = flow.get("change")
         if change is None or (turn.state.step in self.steps
                               and turn.state.flow.get("change") == change):
@@ -700,6 +982,11 @@ class Volunteering(Feature):
         people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]
         self._notify(session, people + access.admins(session),
                      t("v_n_report", name=listing.name), now)
+
+
+def _venue(listing: Listing) -> str:
+    """Where a listing meets, as its volunteers know it."""
+    return listing.venue_name or listing.address or listing.postcode or listing.name
 
 
 def _who(actor: str | Actor) -> str:
