@@ -38,11 +38,12 @@ from bot.features import Feature, Turn, b, payload_number
 from bot.state import PlaceMemo, State
 from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
 from directory.db import scrub
+from directory.filters import DAYS, Filters, find_filters
 from directory.finder import ListingView, Request, load_views, understand_request, view
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer, GeoResult
 from directory.models import REPORT_REASONS, Listing, ProblemReport
-from directory.schedule import LONDON, Schedule, next_occurrence
+from directory.schedule import DAY_NAMES, LONDON, Schedule, next_occurrence
 from directory.search import DirectorySearch, Query
 
 log = logging.getLogger(__name__)
@@ -397,10 +398,23 @@ class Conversation:
         if req is None:
             req = understand_request(turn.text, self.gazetteer)
         online = req.place is None and ONLINE_WORDS.search(turn.text) is not None
-        if not req.needs and req.place is None and not online:
-            return False
         state = turn.state
+        # How it is held "online" is the online-only search; the rest narrow results.
+        searching = bool(req.needs or req.place or online) or state.step in (
+            Step.NEEDS, Step.PLACE, Step.RESULTS, Step.DETAILS)
+        asked = find_filters(turn.text, asking=searching)
+        asked = replace(asked, attendance=asked.attendance - {"online"})
+        if not req.needs and req.place is None and not online:
+            if not asked:
+                return False
+            # "Tonight?", "women only": narrow the search so far, or keep for it.
+            state.filters = Filters.from_json(state.filters).merged(asked).to_json()
+            if state.place is None and not state.online_only:
+                return False
+            self._show_results(turn, fresh=True)
+            return True
         state.today_only = False  # new words, a new search: no filter left from before
+        state.filters = asked.to_json()
         if req.needs:
             state.needs = sorted(req.needs)
         if online:
@@ -524,7 +538,34 @@ class Conversation:
         elif payload == "back":
             self._show_results(turn)
             return
+        elif payload == "flt":
+            self._ask_filters(turn)
+            return
+        elif payload == "f-":
+            state.filters = {}
+            self._show_results(turn, fresh=True)
+            return
+        elif (i := payload_index(payload, "f", len(FILTER_CHOICES))) is not None:
+            state.filters = _toggled(Filters.from_json(state.filters),
+                                     *FILTER_CHOICES[i]).to_json()
+            self._show_results(turn, fresh=True)
+            return
         turn.say(t("not_understood"), self._results_buttons(turn, more=False))
+
+    def _ask_filters(self, turn: Turn) -> None:
+        """The filters as buttons, a tick on those in use; a tap narrows the results."""
+        active = Filters.from_json(turn.state.filters)
+        rows: list[tuple[Button, ...]] = []
+        for kind in ("when", "audience", "access", "attendance"):
+            row = []
+            for i, (k, code) in enumerate(FILTER_CHOICES):
+                if k != kind:
+                    continue
+                on = active.when == code if k == "when" else code in getattr(active, k)
+                row.append(Button(("✓ " if on else "") + t(f"fb_{code}"), f"f{i}"))
+            rows.append(tuple(row))
+        rows.append((b("b_filters_clear", "f-"), b("b_back", "back")))
+        turn.say(t("filter_ask"), tuple(rows))
 
     def step_details(self, turn: Turn) -> None:
         payload = turn.msg.payload or ""
@@ -569,6 +610,9 @@ class Conversation:
                   online_only=state.online_only, limit=PAGE, offset=state.offset)
         if state.place is not None and not state.online_only:
             q.latitude, q.longitude = state.place.latitude, state.place.longitude
+        f = Filters.from_json(state.filters)
+        q.audience, q.accessibility, q.languages = f.audience, f.access, f.languages
+        q.attendance, q.when = f.attendance, f.when
         if state.today_only:
             # Meetings still to come (or under way) before midnight in the UK; a weekday
             # filter would also list this morning's meeting and next month's.
@@ -589,10 +633,22 @@ class Conversation:
             turn.say(t("results_no_more"), self._results_buttons(turn, more=False))
             state.offset = max(0, state.offset - PAGE)
             return
+        filters = Filters.from_json(state.filters)
+        relaxed = False
+        if not results.hits and filters:
+            # Nothing matches all of it: say so, and show the nearest without the filters.
+            q = self._query(state)
+            q.audience = q.accessibility = q.attendance = q.languages = frozenset()
+            q.when = None
+            results, relaxed = self.search.search(turn.session, q, turn.now), True
         views = load_views(turn.session, results.hits, self.search.view_cache)
         state.results = [v.id for v in views]
         outro: list[str] = []
-        if not views:
+        if relaxed and views:
+            where = t("filter_near", place=state.place.label) \
+                if state.place is not None and not state.online_only else t("filter_online")
+            intro = t("results_filter_none", what=self._filters_label(filters), where=where)
+        elif not views:
             national = self.search.search(turn.session, Query(limit=PAGE), turn.now)
             views = load_views(turn.session, national.hits, self.search.view_cache)
             state.results = [v.id for v in views]
@@ -608,7 +664,10 @@ class Conversation:
             intro = t("results_intro", place=state.place.label)
         else:
             intro = t("results_intro_anywhere")
-        lines = [intro] + [self._result_line(n, v, turn.now)
+        if filters and not relaxed:
+            intro += "\n" + t("results_filtered", what=self._filters_label(filters))
+        shown = None if relaxed else filters
+        lines = [intro] + [self._result_line(n, v, turn.now, shown)
                            for n, v in enumerate(views, state.offset + 1)] + outro
         turn.say("\n".join(lines), self._results_buttons(turn, more=results.more,
                                                          count=len(views)))
@@ -638,12 +697,37 @@ class Conversation:
             options.append(b("b_online_only", "online"))
         if not state.today_only:
             options.append(b("b_today", "today"))
+        options.append(b("b_filter", "flt"))
         if options:
             rows.append(tuple(options))
         rows.append((b("b_area", "area"), b("b_restart", "restart")))
         return tuple(rows)
 
-    def _result_line(self, n: int, v: ListingView, now: datetime) -> str:
+    def _filters_label(self, f: Filters) -> str:
+        """What the results are narrowed to, in words: "women only · step-free · tonight"."""
+        parts = [t(f"fm_{code}") for code in (*sorted(f.audience), *sorted(f.access),
+                                              *sorted(f.attendance))]
+        parts += [t("fm_language", language=t(f"lang_{c}")) for c in sorted(f.languages)]
+        if f.when:
+            parts.append(_when_words(f.when))
+        return " · ".join(parts)
+
+    def _matches(self, v: ListingView, f: Filters, now: datetime) -> str:
+        """Why a result matches what was asked: "women only · step-free · starts in 40
+        min"."""
+        parts = [t(f"fm_{code}") for code in sorted(f.audience) if code in v.audience]
+        parts += [t(f"fm_{code}") for code in sorted(f.access) if code in v.accessibility]
+        parts += [t(f"fm_{v.attendance}")] if f.attendance else []
+        parts += [t("fm_language", language=t(f"lang_{c}")) for c in sorted(f.languages)
+                  if c in v.languages]
+        if f.when in ("now", "soon") and v.next_meeting is not None:
+            minutes = int((v.next_meeting - now).total_seconds() // 60)
+            parts.append(t("fm_under_way") if minutes <= 0 else
+                         t("fm_starts_in", minutes=minutes))
+        return " · ".join(parts)
+
+    def _result_line(self, n: int, v: ListingView, now: datetime,
+                     filters: Filters | None = None) -> str:
         if v.attendance == "phone":
             where = t("where_phone")
         elif v.distance_km is not None:
@@ -654,6 +738,8 @@ class Conversation:
                 else t("when_unknown", schedule=v.schedule))
         line = t("result_line", n=n, name=v.name, kind=t(f"k_{v.kind}"), where=where,
                  when=when)
+        if filters and (matches := self._matches(v, filters, now)):
+            line += "\n" + t("result_matches", what=matches)
         if v.status == "temporarily_closed":
             line += "\n" + t("result_closed", note=v.status_note or "")
         if v.is_demo:
@@ -778,6 +864,39 @@ def _when(when: datetime, now: datetime) -> str:
 def osm_url(lat: float, lon: float) -> str:
     return (f"https://www.openstreetmap.org/?mlat={lat:.4f}&mlon={lon:.4f}"
             f"#map=16/{lat:.4f}/{lon:.4f}")
+
+
+# The filters offered as buttons (payload "f" + position): what meeting finders offer
+# (the Meeting Guide app, tsml-ui) that our directory records.
+FILTER_CHOICES: tuple[tuple[str, str], ...] = (
+    ("when", "now"), ("when", "soon"), ("when", "tonight"), ("when", "tomorrow"),
+    ("when", "weekend"),
+    ("audience", "women"), ("audience", "men"), ("audience", "lgbtq"),
+    ("audience", "young_people"), ("audience", "newcomers"),
+    ("access", "step_free"), ("access", "wheelchair"), ("access", "hearing_loop"),
+    ("attendance", "in_person"), ("attendance", "phone"),
+)
+
+
+def _toggled(f: Filters, kind: str, code: str) -> Filters:
+    """`f` with one filter switched on, or off if it was on."""
+    if kind == "when":
+        return replace(f, when=None if f.when == code else code)
+    return replace(f, **{kind: getattr(f, kind) ^ {code}})
+
+
+def _when_words(code: str) -> str:
+    """A When code (directory/filters.py) in words: "tonight", "on Saturday morning",
+    "after 18:00"."""
+    kind, _, hour = code.partition(":")
+    if kind in ("after", "before") and hour.isdigit():
+        return t(f"fw_{kind}", hour=f"{int(hour):02d}:00")
+    day, _, part = code.partition("_")
+    if day in DAYS:
+        name = DAY_NAMES[DAYS.index(day)]
+        return t("fw_day_part", day=name, part=t(f"fw_part_{part}")) if part else \
+            t("fw_day", day=name)
+    return t(f"fw_{code}")
 
 
 def _location_asked(replies: list[Reply], asked_before: bool, state: State) -> None:

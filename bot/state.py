@@ -82,6 +82,9 @@ class State:
     # The last reply asked for a location and no turn has ended that yet (see
     # Reply.dismiss_location): which keyboard shows is state, not one process's memory.
     location_asked: bool = False
+    # What the results are narrowed to (directory/filters.py Filters.to_json: codes
+    # such as "women", "step_free", "tonight"; never the words typed).
+    filters: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         # By hand rather than dataclasses.asdict, whose deep copies showed up as 6% of a
@@ -95,7 +98,7 @@ class State:
             "offset": self.offset, "results": list(self.results),
             "choices": [memo(c) for c in self.choices],
             "listing": self.listing, "flow": dict(self.flow),
-            "location_asked": self.location_asked,
+            "location_asked": self.location_asked, "filters": dict(self.filters),
         }
 
     @classmethod

@@ -3,8 +3,9 @@ so a 19:30 meeting stays at 19:30 across the clock changes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -64,6 +65,43 @@ def next_occurrence(s: Schedule, now: datetime, horizon_days: int = 62) -> datet
         if ends > local:
             return begins
     return None
+
+
+def _occurrences(s: Schedule, first: date, days: int) -> Iterator[tuple[datetime, datetime]]:
+    """Each meeting's (begins, ends) in UTC, for `days` days from `first`: compared in
+    UTC, a window that spans the clocks changing keeps its real length."""
+    start = s.start or time(0, 0)
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        if not occurs_on(s, day):
+            continue
+        begins = datetime.combine(day, start, LONDON)
+        ends = datetime.combine(day, s.end, LONDON) if s.end else begins + timedelta(hours=1)
+        if ends <= begins:  # runs past midnight
+            ends += timedelta(days=1)
+        yield begins.astimezone(UTC), ends.astimezone(UTC)
+
+
+def starts_between(s: Schedule, start: datetime, end: datetime) -> datetime | None:
+    """The first meeting beginning at `start` or later and before `end` (aware)."""
+    if not s.meets:
+        return None
+    first = start.astimezone(LONDON).date() - timedelta(days=1)
+    days = (end - start).days + 3
+    for begins, _ends in _occurrences(s, first, days):
+        if start <= begins < end:
+            return begins
+    return None
+
+
+def under_way(s: Schedule, at: datetime) -> bool:
+    """A meeting is going on at `at` (aware); a place open any time always is."""
+    if s.kind == "always_open":
+        return True
+    if not s.meets:
+        return False
+    first = at.astimezone(LONDON).date() - timedelta(days=1)
+    return any(begins <= at < ends for begins, ends in _occurrences(s, first, 2))
 
 
 def describe(s: Schedule) -> str:

@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from directory.filters import window
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import distance_km
 from directory.models import Listing, Organisation
@@ -41,6 +42,10 @@ W_NEEDS, W_DISTANCE, W_TEXT, W_FRESH = 0.45, 0.30, 0.15, 0.10
 GENERAL_MATCH = 0.3
 
 NEED_BIT = {n.code: 1 << i for i, n in enumerate(NEEDS)}
+# What each way of attending a search asks for is met by: a hybrid meeting can be
+# joined in person and online.
+HELD = {"in_person": {"in_person", "hybrid"}, "online": {"online", "hybrid"},
+        "hybrid": {"hybrid"}, "phone": {"phone"}}
 AUDIENCE_BIT: dict[str, int] = {}
 ACCESS_BIT: dict[str, int] = {}
 
@@ -65,6 +70,7 @@ class Entry:
     status: str
     schedule: Schedule
     last_verified: datetime | None
+    languages: tuple[str, ...] = ()
 
     @property
     def online(self) -> bool:
@@ -85,6 +91,13 @@ class Query:
     within_hours: float | None = None
     audience: frozenset[str] = frozenset()
     accessibility: frozenset[str] = frozenset()
+    # How it is held: in_person, online, hybrid, phone (a hybrid meeting is in person and
+    # online both); the languages it is held in (ISO 639-1, any of them).
+    attendance: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    # When (directory/filters.py: "now", "tonight", "sat_morning", "after:18"...),
+    # worked out at the search's `now`, in UK time.
+    when: str | None = None
     limit: int = 5
     offset: int = 0
 
@@ -117,7 +130,7 @@ COLUMNS = (
     Listing.attendance, Listing.status, Listing.schedule_kind, Listing.days,
     Listing.month_weeks, Listing.anchor_date, Listing.start_time,
     Listing.end_time, Listing.audience, Listing.accessibility,
-    Listing.last_verified_at,
+    Listing.last_verified_at, Listing.languages,
 )
 # Per-listing arrays, all in listing id order; everything else in an index derives from
 # them (and the text index), so an update only has to merge these.
@@ -131,12 +144,12 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
     ids, needs, lat, lon, aud, acc, verified, closed, online, phone, texts = (
         [], [], [], [], [], [], [], [], [], [], [])
     for (lid, slug, name, org, _org_kind, _kind, lneeds, la, lo, attendance, status,
-         skind, days, weeks, anchor, start, end, audience, access, when) in rows:
+         skind, days, weeks, anchor, start, end, audience, access, when, langs) in rows:
         ids.append(lid)
         entries.append(Entry(
             lid, slug, name, attendance, status,
             Schedule(skind, tuple(days or ()), tuple(weeks or ()), anchor, start, end),
-            when,
+            when, tuple(langs or ()),
         ))
         codes = expand(frozenset(lneeds or ()))
         needs.append(_mask(codes, NEED_BIT, grow=True) if codes else 0)
@@ -362,9 +375,17 @@ class SearchIndex:
         """Candidates best first (ties by id), with the filters that need a calendar
         (a weekday, within N hours) applied lazily, only as far as the page needs."""
         order = np.lexsort((self.ids[idx], -scores))
+        wanted = window(q.when, now) if q.when else None
+        ways = frozenset().union(*(HELD[a] for a in q.attendance)) if q.attendance else None
         for k in order:
             i = int(idx[k])
             e = self.entries[i]
+            if ways is not None and e.attendance not in ways:
+                continue
+            if q.languages and not q.languages.intersection(e.languages):
+                continue
+            if wanted is not None and not wanted.matches(e.schedule):
+                continue
             if q.day is not None and not _meets_on_weekday(e, q.day, now):
                 continue
             if q.within_hours is not None:

@@ -24,7 +24,8 @@ from directory.repository import upsert_listing, upsert_organisation
 
 NEED_BUTTONS = ["Alcohol", "Drugs", "Gambling", "Family & friends", "Mental health",
                 "Anything / not sure"]
-RESULT_BUTTONS = ["More results", "Online only", "Today only", "Another area", "Start again"]
+RESULT_BUTTONS = ["More results", "Online only", "Today only", "Filter", "Another area",
+                  "Start again"]
 # "1. Name" then "   Kind · where · when"
 RESULT = re.compile(r"^(\d+)\. (.+)\n   (Meeting|Group|Service|Helpline) · "
                     r"(\d+(?:\.\d)? km away|online|by phone) · (.+)$", re.MULTILINE)
