@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
+import pytest
 from dialogue import Chat, Clock
 
+from bot.catalogue import t
+from bot.conversation import FILTER_CHOICES
 from directory.filters import Filters, find_filters, window
 from directory.records import ListingRecord
 from directory.repository import upsert_listing
@@ -115,3 +118,31 @@ def test_a_window_across_the_clocks_going_back() -> None:
     tonight = window("tonight", datetime(2026, 10, 25, 12, 0, tzinfo=UTC))
     assert tonight is not None
     assert tonight.start == datetime(2026, 10, 25, 17, 0, tzinfo=UTC)  # 17:00 GMT
+
+
+@pytest.mark.parametrize("i", range(len(FILTER_CHOICES)))
+async def test_every_filter_button_narrows_or_says_nothing_matches(chat: Chat, i: int) -> None:
+    kind, code = FILTER_CHOICES[i]
+    await chat.say("alcohol support in Manchester")
+    await chat.tap("Filter")
+    label = chat.buttons[i]
+    await chat.tap(label)
+    what = t(f"fw_{code}") if kind == "when" else t(f"fm_{code}")
+    assert f"Only: {what}." in chat.text or f"is {what}, sorry" in chat.text, chat.text
+    assert chat.results()  # never an empty page
+
+
+@pytest.mark.parametrize(("words", "shown"), [
+    ("women's group for alcohol in Manchester", "Only: women only."),
+    ("alcohol meeting in Manchester with wheelchair access", "Only: wheelchair access."),
+    ("in person alcohol meeting in Manchester", "Only: in person."),
+    ("alcohol meeting in Welsh in Cardiff", "Only: in Welsh."),
+    ("cocaine meeting in Manchester on Friday evening", "Only: on Friday evening."),
+    ("alcohol meetings in Leeds after 6", "Only: after 18:00."),
+    # Monday noon: nothing for alcohol is on in Manchester just now.
+    ("any alcohol meetings in Manchester open now", "is on now, sorry"),
+])
+async def test_each_kind_of_filter_in_one_message(chat: Chat, words: str, shown: str) -> None:
+    await chat.say(words)
+    chat.expect(shown)
+    assert chat.results()
