@@ -4,10 +4,11 @@ tests and scripts depend on them (see README.md, "Command line")."""
 from __future__ import annotations
 
 import json
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
     from adapters.operations import Operations
     from adapters.wiring import App
     from bot.types import Adapter, Responder
+    from directory.filters import Filters
     from directory.finder import ListingView
     from directory.geography import GeoResult
+    from directory.schedule import Schedule
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Recovery Connector: find local recovery support in the UK.")
@@ -411,44 +414,204 @@ def search_cmd(
     online: Annotated[bool, typer.Option("--online", help="Online meetings only.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 5,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    when: Annotated[str | None, typer.Option(
+        help="When, in UK time: a code (now, soon, today, tonight, tomorrow, weekend, sat, "
+             "sat_morning, this_evening, after:18, before:12) or words (\"saturday "
+             "morning\", \"after 6\").")] = None,
+    audience: Annotated[list[str] | None, typer.Option(
+        help="Who it is for (repeat, or a comma list): women, men, lgbtq, young_people, "
+             "newcomers...")] = None,
+    access: Annotated[list[str] | None, typer.Option(
+        help="Access (repeat, or a comma list): step_free, wheelchair, hearing_loop, "
+             "bsl...")] = None,
+    attendance: Annotated[list[str] | None, typer.Option(
+        help="How it meets: in_person, online, hybrid, phone (a hybrid meeting is in "
+             "person and online).")] = None,
+    language: Annotated[list[str] | None, typer.Option(
+        help="Held in (ISO 639-1, any of them): cy, en, pl...")] = None,
+    open_now: Annotated[bool, typer.Option(
+        "--open-now", help="Under way now, or starting within 30 minutes (= --when now).")
+    ] = False,
 ) -> None:
-    """Search the directory: `recovery-bot directory search "alcohol support near Leeds"`."""
+    """Search the directory: `recovery-bot directory search "alcohol support near Leeds"`.
+    Filters said in the text ("a women's meeting tonight", "step-free") count too."""
+    from directory.filters import find_filters
     from directory.finder import load_views, understand_request
+    from directory.models import Listing
+    from directory.schedule import Schedule
     from directory.search import Query
 
+    asked = _asked_filters(when, open_now, audience, access, attendance, language)
+    # A search is always a request: "women leeds" asks for women's groups, though a chat
+    # message would need a word such as "meeting" (find_filters' guard against "I'm a
+    # woman in Leeds").
+    said = find_filters(text[:500], asking=True)
+    wanted = said.merged(asked)
     a = _app()
     request = understand_request(text, a.gazetteer)
     place = a.gazetteer.resolve(near) if near else request.place
     if place is not None and place.status != "found":
         _fail(_place_problem(place))
-    q = Query(needs=request.needs, text=request.text, online_only=online, limit=limit,
-              radius_km=radius_km or a.settings.default_radius_km)
+    # The filter words are not words of a name to look for.
+    filter_words = {w for start, end in said.spans
+                    for w in re.findall(r"[\w'&-]+", text[start:end].casefold())}
+    words = " ".join(w for w in request.text.split() if w not in filter_words)
+    q = Query(needs=request.needs, text=words, online_only=online, limit=limit,
+              radius_km=radius_km or a.settings.default_radius_km,
+              audience=wanted.audience, accessibility=wanted.access,
+              attendance=wanted.attendance, languages=wanted.languages, when=wanted.when)
     if place is not None and place.place is not None:
         q.latitude, q.longitude = place.place.latitude, place.place.longitude
+    now = datetime.now(UTC)
     with a.sessions() as session:
-        results = a.search.search(session, q)
+        results = a.search.search(session, q, now)
         views = load_views(session, results.hits)
+        schedules = {}
+        for v in views:
+            row = session.get(Listing, v.id)
+            if row is not None:
+                schedules[v.id] = Schedule(row.schedule_kind, tuple(row.days or ()),
+                                           tuple(row.month_weeks or ()), row.anchor_date,
+                                           row.start_time, row.end_time)
+    matches = {v.id: _matches(v, schedules.get(v.id), wanted, now) for v in views}
     if as_json:
-        typer.echo(json.dumps([v.as_json() for v in views], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps([v.as_json() | {"matches": matches[v.id]} for v in views],
+                              indent=2, ensure_ascii=False))
         return
     if not views:
-        typer.echo("Nothing matched. Try a wider --radius-km, fewer words, or --online.")
+        fewer = " fewer filters," if wanted else ""
+        typer.echo(f"Nothing matched. Try a wider --radius-km, fewer words,{fewer} or "
+                   "--online.")
         return
     if results.online_fallback:
         typer.echo("Nothing in person nearby; these meet online or by phone:")
     for n, v in enumerate(views, 1):
-        typer.echo(_line(n, v))
+        typer.echo(_line(n, v, matches[v.id]))
 
 
-def _line(n: int, v: ListingView) -> str:
+# `--when` codes (directory/filters.py When codes); anything else is read as words.
+WHEN_CODE = re.compile(
+    r"now|soon|today|tonight|weekend|tomorrow(?:_(?:morning|afternoon|evening|night))?|"
+    r"this_(?:morning|afternoon|evening|night)|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)(?:_(?:morning|afternoon|evening|night))?|"
+    r"(?:after|before):(?:[01]?[0-9]|2[0-3])")
+WHEN_HELP = ("now, soon, today, tonight, tomorrow, tomorrow_morning, weekend, this_evening, "
+             "a day (sat, sat_morning, sun_evening), after:18, before:12, or words such as "
+             "\"tonight\", \"saturday morning\", \"after 6pm\" or \"in progress\"")
+SHOWN = {"in_person": "in person", "online": "online", "hybrid": "hybrid",
+         "phone": "by phone"}
+
+
+def _asked_filters(when: str | None, open_now: bool, audience: list[str] | None,
+                   access: list[str] | None, attendance: list[str] | None,
+                   language: list[str] | None) -> Filters:
+    """The filters asked for by options, or a kind error (exit 2) naming what is valid."""
+    from directory.fields import LANGUAGE_LABELS
+    from directory.filters import Filters, find_filters
+    from directory.models import ACCESSIBILITY, AUDIENCES
+    from directory.search import HELD
+
+    code = None
+    if when is not None:
+        said = when.strip().lower()
+        code = said if WHEN_CODE.fullmatch(said) else find_filters(said, asking=True).when
+        if code is None:
+            _fail(f"Sorry, I couldn't tell a time from --when '{when}'. Try {WHEN_HELP}.")
+    if open_now:
+        if code not in (None, "now"):
+            _fail(f"--open-now and --when '{when}' ask for different times: use one.")
+        code = "now"
+    by_name = {name.lower(): c for c, name in LANGUAGE_LABELS.items()}
+    languages = [by_name.get(c, c) for c in _codes(language)]
+    return Filters(
+        audience=_checked(_codes(audience), AUDIENCES, "--audience"),
+        access=_checked(_codes(access), ACCESSIBILITY, "--access"),
+        attendance=_checked(_codes(attendance), tuple(HELD), "--attendance"),
+        languages=_checked(languages, tuple(LANGUAGE_LABELS), "--language",
+                           [f"{c} ({name})" for c, name in LANGUAGE_LABELS.items()]),
+        when=code)
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    """Codes given as repeated options and comma lists, tidied: "Step-free" is step_free."""
+    return [re.sub(r"[\s-]+", "_", v.strip().lower()) for value in values or ()
+            for v in value.split(",") if v.strip()]
+
+
+def _checked(codes: list[str], valid: tuple[str, ...], option: str,
+             shown: list[str] | None = None) -> frozenset[str]:
+    unknown = [c for c in codes if c not in valid]
+    if unknown:
+        _fail(f"Sorry, {', '.join(repr(c) for c in unknown)} "
+              f"{'is not a code' if len(unknown) == 1 else 'are not codes'} for {option}. "
+              f"Use any of: {', '.join(shown or valid)} (repeat the option, or separate "
+              "them with commas).")
+    return frozenset(codes)
+
+
+def _matches(v: ListingView, schedule: Schedule | None, wanted: Filters,
+             now: datetime) -> list[str]:
+    """Which of the filters asked for a result meets: codes, then a time phrase
+    ("on now", "starts in 40 min")."""
+    from directory.search import HELD
+
+    out = [c for c in v.audience if c in wanted.audience]
+    out += [c for c in v.accessibility if c in wanted.access]
+    out += [c for c, met_by in HELD.items() if c in wanted.attendance
+            and v.attendance in met_by]
+    out += [c for c in v.languages if c in wanted.languages]
+    if wanted.when and schedule is not None:
+        phrase = _time_phrase(schedule, wanted.when, now)
+        if phrase:
+            out.append(phrase)
+    return out
+
+
+def _time_phrase(schedule: Schedule, when: str, now: datetime) -> str | None:
+    from directory.filters import window
+    from directory.schedule import LONDON, starts_between, under_way
+
+    w = window(when, now)
+    if w is None:
+        return None
+    if w.in_progress and under_way(schedule, now):
+        return "open now" if schedule.kind == "always_open" else "on now"
+    if schedule.kind == "always_open":
+        return "open any time"
+    # The first start in the window, its end included: "now" takes in a meeting starting
+    # exactly NOW_GRACE from now (directory/filters.py Window.matches).
+    begins = starts_between(schedule, w.start, w.end + timedelta(seconds=1))
+    if begins is None:
+        return None
+    minutes = max(0, round((begins - now).total_seconds() / 60))
+    local = begins.astimezone(LONDON)
+    if minutes < 60:
+        return f"starts in {minutes} min"
+    if local.date() == now.astimezone(LONDON).date():
+        return f"starts {local:%H:%M}"
+    return f"starts {local:%a %H:%M}"
+
+
+def _shown(code: str) -> str:
+    """A code in `matches` as the text output says it: "women only", "in Welsh"."""
+    from directory.fields import LABELS, LANGUAGE_LABELS
+
+    shown = LABELS.get(code) or SHOWN.get(code)
+    if shown is None and code in LANGUAGE_LABELS:
+        shown = f"in {LANGUAGE_LABELS[code]}"
+    return shown or code
+
+
+def _line(n: int, v: ListingView, matches: Sequence[str] = ()) -> str:
     where = f"{v.distance_km:.1f} km" if v.distance_km is not None else v.attendance.replace(
         "_", " ")
     when = v.next_meeting.strftime("%a %d %b %H:%M") if v.next_meeting else v.schedule
+    why = "".join(f" · {_shown(m)}" for m in matches)
     extra = " [EXAMPLE]" if v.is_demo else ""
     if v.status == "temporarily_closed":
         extra += f" [temporarily closed: {v.status_note or 'check before going'}]"
     contact = v.phone or v.website or v.conference_url or ""
-    return f"{n}. {v.name} ({v.organisation}) - {where} - {when}{extra}\n   {contact}"
+    return f"{n}. {v.name} ({v.organisation}) - {where} - {when}{why}{extra}\n   {contact}"
 
 
 @directory_app.command("stats")

@@ -425,6 +425,9 @@ EN: dict[str, str] = {
     "v_n_stale": "{name} hasn't been checked for a while. Is it still right? Send "
                  "/verify {slug}, or /edit to change it.",
     "v_f_name": "Name",
+    "v_f_audience": "Who it's for",
+    "v_f_access": "Access",
+    "v_f_languages": "Languages",
     "v_f_schedule": "Days",
     "v_f_times": "Times",
     "v_f_venue": "Venue",

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from directory.filters import ACCESS_WORDS, AUDIENCE_WORDS, LANGUAGE_NAMES
 from directory.geography import Gazetteer
+from directory.models import ACCESSIBILITY, AUDIENCES
 from directory.schedule import DAY_NAMES, LONDON, Schedule, describe
+from directory.validation import LANGUAGE_NAMES as IMPORT_LANGUAGE_NAMES
 from directory.validation import is_uk_phone, is_web_address, normalise_postcode
 
 
@@ -143,6 +146,131 @@ def _schedule(value: str, _geo: Gazetteer) -> dict[str, Any]:
     return parse_schedule(value)
 
 
+# Who a group is for, its access and its languages, as a volunteer reads them back (and
+# the command line shows them); codes as in directory/models.py.
+LABELS = {
+    "women": "women only", "men": "men only", "lgbtq": "LGBTQ+",
+    "young_people": "young people", "older_people": "older people", "families": "families",
+    "veterans": "veterans", "bame": "ethnic minorities", "newcomers": "newcomers",
+    "open": "open meeting", "closed": "closed meeting",
+    "wheelchair": "wheelchair access", "hearing_loop": "hearing loop",
+    "step_free": "step-free", "accessible_toilet": "accessible toilet",
+    "parking": "parking", "public_transport": "public transport", "childcare": "childcare",
+    "interpreter": "interpreter", "bsl": "BSL",
+}
+# Words a volunteer may use that the search's tables (directory/filters.py) leave out:
+# there a word must be a request ("a family group"); here it only names the code.
+_MORE_AUDIENCE = {
+    "families": r"\bfamil(?:y|ies)\b",
+    "veterans": r"\b(?:veterans?|ex[- ]?(?:forces|services?|military)|armed forces)\b",
+    "bame": r"\b(?:bame|bme|ethnic minorit(?:y|ies)|black,? asian and minority ethnic)\b",
+    "open": r"\bopen(?: to (?:all|everyone|anyone))?\b",
+    "closed": r"\bclosed\b",
+}
+_MORE_ACCESS = {
+    "wheelchair": r"\bdisabled access\b",
+    "step_free": r"\blifts?\b",
+    "public_transport": r"\b(?:public transport|(?:near (?:a |the )?)?(?:bus (?:stop|route)s?|"
+                        r"(?:train|tube|railway) station)|near (?:a |the )?(?:bus|train|tram)"
+                        r"\w*)\b",
+    "childcare": r"\b(?:childcare|creche|crèche)\b",
+    "interpreter": r"\binterpret(?:er|ers|ing)\b",
+}
+# Words that say nothing about a code ("women only", "wheelchair accessible").
+_FILLER = frozenset(
+    "and or plus also too both only just the a an for to of with is are it's its has have "
+    "we our there there's all everyone anyone welcome welcomed welcoming friendly meeting "
+    "meetings group groups session sessions people access accessible available in speaking "
+    "speakers speaker spoken language languages mainly mostly some".split())
+_NEGATION = frozenset("no not isn't isnt without non never".split())
+CLEAR_WORDS = frozenset({"none", "-", "remove", "clear", "nothing", "n/a"})
+
+
+def _code_patterns(codes: tuple[str, ...], *tables: dict[str, str]) -> list[tuple[str, str]]:
+    """Each code's patterns: the code itself ("step_free", "step free", "step-free"), then
+    the words of each table."""
+    out = [(c, r"\b" + c.replace("_", r"[\s_-]?") + r"s?\b") for c in codes]
+    return out + [(code, p) for table in tables for code, p in table.items()]
+
+
+def _language_names() -> dict[str, str]:
+    """Language code -> a name to show, from the search's table, then the importer's."""
+    names = {code: names.split("|")[0].title() for code, names in LANGUAGE_NAMES.items()}
+    for name, code in IMPORT_LANGUAGE_NAMES.items():
+        names.setdefault(code, name.title())
+    return names
+
+
+LANGUAGE_LABELS = _language_names()
+_LANGUAGE_WORDS = [(code, rf"\b(?:{names})\b") for code, names in LANGUAGE_NAMES.items()]
+_LANGUAGE_WORDS += [("cy", r"\bcymraeg\b")]
+_LANGUAGE_WORDS += [(code, rf"\b{re.escape(name)}\b")
+                    for name, code in IMPORT_LANGUAGE_NAMES.items()
+                    if not any(re.fullmatch(p, name) for _c, p in _LANGUAGE_WORDS)]
+
+
+def language_label(code: str) -> str:
+    return LANGUAGE_LABELS.get(code, code)
+
+
+def _read_codes(value: str, patterns: list[tuple[str, str]], what: str, understood: str,
+                bare_codes: frozenset[str] = frozenset()) -> list[str]:
+    """The codes a volunteer's words name, in the order said; [] for "none"; Invalid
+    naming what was not understood."""
+    text = value.strip().lower()
+    if text in CLEAR_WORDS:
+        return []
+    found: dict[str, int] = {}  # code -> where it was first said
+    spans: list[tuple[int, int]] = []
+    for code, pattern in patterns:
+        for m in re.finditer(pattern, text):
+            found[code] = min(found.get(code, m.start()), m.start())
+            spans.append(m.span())
+    rest = text
+    for start, end in spans:
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    left = []
+    for m in re.finditer(r"[\w']+", rest):
+        if m[0] in bare_codes:
+            found.setdefault(m[0], m.start())
+        elif m[0] not in _FILLER:
+            left.append(m[0])
+    if any(w in _NEGATION for w in left):
+        raise Invalid(f"Please list only what the group has ({what}), or type none to "
+                      f"clear it. I understand: {understood}.")
+    if left or not found:
+        said = " ".join(left) or value.strip()
+        raise Invalid(f"Sorry, I don't know \u201c{said}\u201d for {what}. I understand: "
+                      f"{understood}. Separate several with commas, or type none to clear "
+                      "it.")
+    return sorted(found, key=found.__getitem__)
+
+
+def _listed(codes: tuple[str, ...]) -> str:
+    return ", ".join(LABELS.get(c, c) for c in codes)
+
+
+_AUDIENCE_WORDS = _code_patterns(AUDIENCES, AUDIENCE_WORDS, _MORE_AUDIENCE)
+_ACCESS_WORDS = _code_patterns(ACCESSIBILITY, ACCESS_WORDS, _MORE_ACCESS)
+
+
+def _audience(value: str, _geo: Gazetteer) -> dict[str, Any]:
+    return {"audience": _read_codes(value, _AUDIENCE_WORDS, "who a group is for",
+                                    _listed(AUDIENCES))}
+
+
+def _access(value: str, _geo: Gazetteer) -> dict[str, Any]:
+    return {"accessibility": _read_codes(value, _ACCESS_WORDS, "access",
+                                         _listed(ACCESSIBILITY))}
+
+
+def _languages(value: str, _geo: Gazetteer) -> dict[str, Any]:
+    names = ", ".join(sorted(LANGUAGE_LABELS.values()))
+    return {"languages": _read_codes(
+        value, _LANGUAGE_WORDS, "a language",
+        f"{names}, or two-letter codes such as cy or en", frozenset(LANGUAGE_LABELS))}
+
+
 FIELDS: tuple[Field, ...] = (
     Field("name", "Name", "Leeds Tuesday Recovery Café", _text("name", 300, required=True),
           ("name",)),
@@ -162,6 +290,10 @@ FIELDS: tuple[Field, ...] = (
     Field("description", "Description", "A friendly peer group...",
           _text("description", 1000), ("description",)),
     Field("notes", "Notes", "Ring the side door bell", _text("notes", 1000), ("notes",)),
+    # Last, so the buttons of a picker already shown (vf<position>) keep their meaning.
+    Field("audience", "Who it's for", "women only, newcomers", _audience, ("audience",)),
+    Field("access", "Access", "step-free, hearing loop", _access, ("accessibility",)),
+    Field("languages", "Languages", "English and Welsh", _languages, ("languages",)),
 )
 BY_KEY = {f.key: f for f in FIELDS}
 
@@ -178,5 +310,10 @@ def show(values: dict[str, Any]) -> str:
         if as_time[0] is None:
             return "(none)"
         return as_time[0].strftime("%H:%M") + (f"-{as_time[1]:%H:%M}" if as_time[1] else "")
+    if "languages" in values:
+        return ", ".join(map(language_label, values["languages"] or ())) or "(none)"
+    for column in ("audience", "accessibility"):
+        if column in values:
+            return _listed(tuple(values[column] or ())) or "(none)"
     first = next(iter(values.values()), None)
     return "(none)" if first in (None, "") else str(first)

@@ -31,7 +31,7 @@ _ASK = re.compile(
     r"available|friendly|only|welcome|suitable|access(?:ible)?|support|recovery|aa|na|"
     r"ca|ga|cma|smart|al-?anon|alateen|fellowship)\b", re.IGNORECASE)
 
-_AUDIENCE = {
+AUDIENCE_WORDS = {
     "women": r"\b(?:wom[ae]n'?s?|ladies|female|girls?'?|mums?|mothers)\b",
     "men": r"\b(?:men'?s?|male|blokes?|lads|dads?|fathers)\b",
     "lgbtq": r"\b(?:lgbt\w*|queer|gay|lesbians?|trans|bisexual|non[- ]binary)\b",
@@ -49,7 +49,7 @@ _AUDIENCE = {
                  r"first (?:time|meeting|ever)|never been (?:to|before)|"
                  r"new to (?:this|recovery|meetings|aa|na|ca|smart|it))\b",
 }
-_ACCESS = {
+ACCESS_WORDS = {
     "wheelchair": r"\bwheel ?chairs?\b",
     "step_free": r"\b(?:step[- ]free|no (?:stairs|steps)|level access|ground floor|"
                  r"without (?:stairs|steps)|(?:with )?a lift|ramp)\b",
@@ -177,7 +177,7 @@ def find_filters(text: str, asking: bool = False) -> Filters:
                 spans.append(m.span())
         return frozenset(found)
 
-    audience, access = codes(_AUDIENCE), codes(_ACCESS)
+    audience, access = codes(AUDIENCE_WORDS), codes(ACCESS_WORDS)
     attendance, languages = codes(_ATTENDANCE), codes(_LANGUAGES)
     when = None
     for kind, pattern in _WHEN:
@@ -255,8 +255,10 @@ def _window(when: str, now: datetime) -> Window | None:
             return datetime.combine(day + timedelta(days=1), time(0), LONDON)
         return datetime.combine(day, time(hour), LONDON)
 
-    def span(day: date, part: str | None) -> Window:
+    def span(day: date, part: str | None, weekly: bool = False) -> Window:
         lo, hi = PARTS[part] if part else (0, 24)
+        if weekly and day == today and at(day, hi) <= local:
+            day += timedelta(days=7)  # "Saturday morning", asked on Saturday afternoon
         start = max(at(day, lo), local) if day == today else at(day, lo)
         return Window(start, at(day, hi))
 
@@ -279,11 +281,15 @@ def _window(when: str, now: datetime) -> Window | None:
         return Window(max(at(sat, 0), local), at(sat + timedelta(days=1), 24))
     if when[:3] in DAYS:
         ahead = (DAYS.index(when[:3]) - today.weekday()) % 7
-        return span(today + timedelta(days=ahead), when.partition("_")[2] or None)
+        return span(today + timedelta(days=ahead), when.partition("_")[2] or None,
+                    weekly=True)
     kind, _, hour = when.partition(":")
     if kind in ("after", "before") and hour.isdigit():
         edge = at(today, int(hour))
         if kind == "after":
             return Window(max(edge, local), at(today, 24))
-        return Window(local, edge) if edge > local else None
+        if edge <= local:  # "before 9", asked at noon: tomorrow, before 9
+            tomorrow = today + timedelta(days=1)
+            return Window(at(tomorrow, 0), at(tomorrow, int(hour)))
+        return Window(local, edge)
     return None

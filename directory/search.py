@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from directory.filters import window
+from directory.filters import Window, window
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import distance_km
 from directory.models import Listing, Organisation
@@ -48,6 +48,7 @@ HELD = {"in_person": {"in_person", "hybrid"}, "online": {"online", "hybrid"},
         "hybrid": {"hybrid"}, "phone": {"phone"}}
 AUDIENCE_BIT: dict[str, int] = {}
 ACCESS_BIT: dict[str, int] = {}
+LANGUAGE_BIT: dict[str, int] = {}
 
 
 def _mask(codes: Iterable[str], bits: dict[str, int], grow: bool = False) -> int:
@@ -70,7 +71,6 @@ class Entry:
     status: str
     schedule: Schedule
     last_verified: datetime | None
-    languages: tuple[str, ...] = ()
 
     @property
     def online(self) -> bool:
@@ -135,7 +135,15 @@ COLUMNS = (
 # Per-listing arrays, all in listing id order; everything else in an index derives from
 # them (and the text index), so an update only has to merge these.
 PER_LISTING = ("ids", "entries", "needs", "lat", "lon", "audience", "access", "verified",
-               "closed", "is_online", "is_national")
+               "closed", "is_online", "is_national", "meet_days", "start_min", "end_min",
+               "langs")
+# meet_days: bit d for each weekday (0 = Monday) a listing can meet on, ALWAYS_BIT for one
+# open any time; start_min/end_min: its wall-clock minutes of the day (end past 1440 when
+# it runs past midnight). A time filter narrows with them before the exact check.
+ALWAYS_BIT = 1 << 7
+# The minutes compared are wall-clock, the exact check real time: an hour either side
+# keeps the narrowing a superset on the days the clocks change.
+CLOCK_SLACK = 60
 
 
 def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
@@ -143,13 +151,14 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
     entries: list[Entry] = []
     ids, needs, lat, lon, aud, acc, verified, closed, online, phone, texts = (
         [], [], [], [], [], [], [], [], [], [], [])
+    meet_days, start_min, end_min, lang_bits = [], [], [], []
     for (lid, slug, name, org, _org_kind, _kind, lneeds, la, lo, attendance, status,
          skind, days, weeks, anchor, start, end, audience, access, when, langs) in rows:
         ids.append(lid)
         entries.append(Entry(
             lid, slug, name, attendance, status,
             Schedule(skind, tuple(days or ()), tuple(weeks or ()), anchor, start, end),
-            when, tuple(langs or ()),
+            when,
         ))
         codes = expand(frozenset(lneeds or ()))
         needs.append(_mask(codes, NEED_BIT, grow=True) if codes else 0)
@@ -163,6 +172,14 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
         online.append(attendance in ("online", "hybrid"))
         phone.append(attendance == "phone" or (not has_place and attendance != "online"))
         texts.append(f"{name} {org}")
+        schedule = entries[-1].schedule
+        meet_days.append(ALWAYS_BIT if skind == "always_open" else
+                         sum(1 << d for d in schedule.days) if schedule.meets else 0)
+        begins = start.hour * 60 + start.minute if start else 0
+        ends = end.hour * 60 + end.minute if end else begins + 60
+        lang_bits.append(_mask(langs or (), LANGUAGE_BIT, grow=True))
+        start_min.append(begins)
+        end_min.append(ends + 1440 if ends <= begins else ends)
     objects = np.empty(len(entries), dtype=object)
     objects[:] = entries
     return {
@@ -173,6 +190,10 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
         "verified": np.array(verified, dtype=np.float64),
         "closed": np.array(closed, dtype=bool), "is_online": np.array(online, dtype=bool),
         "is_national": np.array(phone, dtype=bool),
+        "meet_days": np.array(meet_days, dtype=np.int64),
+        "start_min": np.array(start_min, dtype=np.int32),
+        "end_min": np.array(end_min, dtype=np.int32),
+        "langs": np.array(lang_bits, dtype=np.int64),
     }, texts
 
 
@@ -190,6 +211,10 @@ class SearchIndex:
     closed: np.ndarray  # temporarily closed
     is_online: np.ndarray
     is_national: np.ndarray
+    meet_days: np.ndarray
+    start_min: np.ndarray
+    end_min: np.ndarray
+    langs: np.ndarray  # LANGUAGE_BIT mask
 
     def __init__(self, version: int = -1, rows: Iterable[tuple] = ()) -> None:
         columns, texts = _encode(rows)
@@ -356,6 +381,11 @@ class SearchIndex:
             if wanted:
                 m = _mask(wanted, bits)
                 keep &= (column[idx] & m) == m if m >= 0 else False
+        if q.languages:  # any of them
+            m = _mask((c for c in q.languages if c in LANGUAGE_BIT), LANGUAGE_BIT)
+            keep &= (self.langs[idx] & m) != 0
+        if q.when and (wanted := window(q.when, now)) is not None:
+            keep &= self._may_meet(idx, wanted)
         text = np.ones(len(idx))
         if text_scores is not None:
             text = text_scores[idx]
@@ -370,6 +400,33 @@ class SearchIndex:
         score = np.where(self.closed[idx], score * 0.5, score)
         return score, keep
 
+    def _may_meet(self, idx: np.ndarray, w: Window) -> np.ndarray:
+        """Which candidates may meet in `w`: a superset, from the weekdays and
+        wall-clock minutes alone; the exact check (Window.matches) follows in _ranked
+        for the few left."""
+        days = self.meet_days[idx]
+        always = (days & ALWAYS_BIT) != 0
+        lo, hi = w.start.astimezone(LONDON), w.end.astimezone(LONDON)
+        first = lo.date() - timedelta(days=1)  # a meeting from the evening before
+        span = (hi.date() - first).days + 1
+        if span >= 8:
+            return (days != 0)
+        if lo.date() != hi.date() and not (hi.time() == datetime.min.time()
+                                           and span == 3):
+            bits = sum(1 << (first + timedelta(days=k)).weekday() for k in range(span))
+            return always | ((days & bits) != 0)
+        # Within one day (up to its midnight): its weekday and minutes, and the day
+        # before's meetings still going past midnight.
+        today, yesterday = 1 << lo.weekday(), 1 << first.weekday()
+        start_at = lo.hour * 60 + lo.minute - CLOCK_SLACK
+        end_at = (1440 if hi.date() != lo.date() else hi.hour * 60 + hi.minute) + CLOCK_SLACK
+        begins, ends = self.start_min[idx], self.end_min[idx]
+        starts_in = (begins >= start_at) & (begins <= end_at)
+        if w.in_progress:
+            starts_in |= (begins <= end_at) & (ends > start_at)
+        late = ((days & yesterday) != 0) & (ends - 1440 > start_at)
+        return always | (((days & today) != 0) & starts_in) | late
+
     def _ranked(self, idx: np.ndarray, scores: np.ndarray, dist: np.ndarray | None,
                 q: Query, now: datetime) -> Iterator[tuple[int, float, float | None]]:
         """Candidates best first (ties by id), with the filters that need a calendar
@@ -381,8 +438,6 @@ class SearchIndex:
             i = int(idx[k])
             e = self.entries[i]
             if ways is not None and e.attendance not in ways:
-                continue
-            if q.languages and not q.languages.intersection(e.languages):
                 continue
             if wanted is not None and not wanted.matches(e.schedule):
                 continue

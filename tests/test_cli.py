@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from adapters import cli
 from adapters.cli import app
+from directory.schedule import LONDON
 
 runner = CliRunner()
 
@@ -76,6 +80,132 @@ def test_unknown_place_is_a_kind_error(env: dict[str, str]) -> None:
 def test_human_output_marks_examples(env: dict[str, str]) -> None:
     code, out, _ = run(env, "directory", "search", "recovery cafe", "--near", "Cardiff")
     assert code == 0 and "Cardiff" in out and "[EXAMPLE]" in out
+
+
+def search_json(env: dict[str, str], *args: str) -> list[dict]:
+    code, out, err = run(env, "directory", "search", *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_search_filters_as_options_say_what_each_result_matches(env: dict[str, str]) -> None:
+    results = search_json(env, "group", "--near", "Manchester", "--audience", "women",
+                          "--access", "step-free")
+    assert [r["slug"] for r in results] == ["demo-manchester-women"]
+    assert results[0]["matches"] == ["women", "step_free"]
+    # Repeated options and comma lists are the same; a hybrid meeting meets in person.
+    results = search_json(env, "smart", "--near", "Leeds", "--attendance", "in_person",
+                          "--attendance", "hybrid", "--access", "hearing_loop,")
+    assert results[0]["slug"] == "demo-leeds-smart"
+    assert results[0]["matches"] == ["hearing_loop", "in_person", "hybrid"]
+    results = search_json(env, "recovery cafe", "--near", "Cardiff", "--language", "cy")
+    assert results and all("cy" in r["languages"] and "cy" in r["matches"] for r in results)
+    # Without filters every result still has `matches`, empty.
+    assert search_json(env, "recovery cafe", "--near", "Cardiff")[0]["matches"] == []
+
+
+def test_search_text_output_says_why_it_matches(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "directory", "search", "group near Manchester", "--audience",
+                       "women", "--access", "step_free")
+    assert code == 0 and "Women's Recovery Circle" in out
+    assert " · women only · step-free [EXAMPLE]" in out
+
+
+def test_filters_said_in_the_text_are_applied(env: dict[str, str]) -> None:
+    results = search_json(env, "a women's group near Manchester", "--limit", "10")
+    assert results and all("women" in r["audience"] for r in results)
+    assert results[0]["slug"] == "demo-manchester-women"
+    assert results[0]["matches"] == ["women"]
+    # "women leeds" has no word such as "meeting", yet a search is always a request.
+    results = search_json(env, "women leeds", "--radius-km", "60")
+    assert results and all(r["matches"] == ["women"] for r in results)
+
+
+class Clock:
+    """The command line's clock (adapters/cli.py reads `datetime.now`), set by a test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.at = datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)  # a Monday
+        clock = self
+
+        class Fixed(datetime):
+            @classmethod
+            def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+                return clock.at.astimezone(tz)
+
+        monkeypatch.setattr(cli, "datetime", Fixed)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+def test_when_in_words_or_as_a_code(env: dict[str, str], clock: Clock) -> None:
+    words = search_json(env, "recovery cafe", "--near", "Leeds", "--when", "saturday morning")
+    code = search_json(env, "recovery cafe", "--near", "Leeds", "--when", "sat_morning")
+    assert [r["slug"] for r in words] == [r["slug"] for r in code]
+    assert words[0]["slug"] == "demo-leeds-recovery-cafe"  # Saturdays 10:00-13:00
+    assert words[0]["matches"][-1].startswith("starts ")
+    # Sundays: the café never meets then.
+    sunday = search_json(env, "recovery cafe", "--near", "Leeds", "--when", "sunday")
+    assert "demo-leeds-recovery-cafe" not in [r["slug"] for r in sunday]
+
+
+def test_open_now_finds_what_is_open_whatever_the_time(env: dict[str, str]) -> None:
+    """On the real clock: a helpline open any time is open now, and everything found
+    says why."""
+    results = search_json(env, "gambling", "--open-now", "--limit", "20")
+    slugs = [r["slug"] for r in results]
+    assert "national-gambling-helpline-line" in slugs
+    phrase = re.compile(r"open now|on now|starts in \d+ min")
+    assert all(phrase.fullmatch(r["matches"][-1]) for r in results)
+
+
+def test_open_now_at_a_fixed_time(env: dict[str, str], clock: Clock) -> None:
+    """Women in Recovery Online meets on Thursdays, 12:00-13:00 (UK time); "women" in
+    the text is a filter too."""
+    women = "demo-online-women"
+
+    def found(*args: str) -> dict[str, list[str]]:
+        return {r["slug"]: r["matches"] for r in search_json(
+            env, "women", "--online", "--limit", "20", *args)}
+
+    clock.at = datetime(2026, 11, 26, 12, 20, tzinfo=LONDON)  # under way
+    assert found("--open-now")[women] == ["women", "on now"]
+    assert found("--when", "now") == found("--when", "in progress") == found("--open-now")
+    clock.at = datetime(2026, 11, 26, 11, 30, tzinfo=LONDON)  # starts in 30 minutes
+    assert found("--open-now")[women] == ["women", "starts in 30 min"]
+    assert found("--when", "soon")[women] == ["women", "starts in 30 min"]
+    clock.at = datetime(2026, 11, 26, 11, 0, tzinfo=LONDON)  # an hour to go
+    assert women not in found("--open-now")
+    assert found("--when", "soon")[women] == ["women", "starts 12:00"]
+    clock.at = datetime(2026, 11, 25, 12, 20, tzinfo=LONDON)  # Wednesday: tomorrow
+    assert women not in found("--open-now")
+    assert found("--when", "tomorrow")[women] == ["women", "starts Thu 12:00"]
+    code, out, _ = run(env, "directory", "search", "women", "--online", "--when", "tomorrow")
+    assert code == 0 and " · women only · starts Thu 12:00 [EXAMPLE]" in out
+
+
+@pytest.mark.parametrize(("args", "valid"), [
+    (("--audience", "women,womens"), "women, men, lgbtq, young_people"),
+    (("--access", "stairs"), "wheelchair, hearing_loop, step_free"),
+    (("--attendance", "zoom"), "in_person, online, hybrid, phone"),
+    (("--language", "klingon"), "cy (Welsh)"),
+    (("--when", "whenever"), "tonight"),
+])
+def test_unknown_filter_is_a_kind_error_naming_the_valid_ones(
+        env: dict[str, str], args: tuple[str, str], valid: str) -> None:
+    code, out, err = run(env, "directory", "search", "alcohol", *args)
+    assert code == 2 and not out
+    assert err.startswith("Sorry") and valid in err
+    assert "'women'" not in err  # only the unknown one is named
+
+
+def test_open_now_and_another_time_conflict(env: dict[str, str]) -> None:
+    code, _, err = run(env, "directory", "search", "alcohol", "--open-now", "--when",
+                       "tomorrow")
+    assert code == 2 and "use one" in err
 
 
 def test_stats(env: dict[str, str]) -> None:

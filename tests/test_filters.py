@@ -146,3 +146,12 @@ async def test_each_kind_of_filter_in_one_message(chat: Chat, words: str, shown:
     await chat.say(words)
     chat.expect(shown)
     assert chat.results()
+
+
+def test_a_time_already_past_today_means_the_next_one() -> None:
+    saturday_afternoon = datetime(2026, 11, 28, 15, 0, tzinfo=LONDON)
+    w = window("sat_morning", saturday_afternoon)
+    assert w is not None and w.start == datetime(2026, 12, 5, 4, 0, tzinfo=LONDON)
+    noon = datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)
+    w = window("before:9", noon)
+    assert w is not None and w.end == datetime(2026, 11, 24, 9, 0, tzinfo=LONDON)

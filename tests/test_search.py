@@ -105,3 +105,56 @@ def test_index_reloads_after_any_write(demo: Session) -> None:
     after = search.search(demo, near(LEEDS, text="Brand New Group", limit=1), NOW)
     assert "brand-new" not in [h.slug for h in before.hits]
     assert after.hits[0].slug == "brand-new"
+
+
+# -- when: under way, starting soon, tomorrow; across the clocks changing --------------
+
+SUN, MON, TUE = 6, 0, 1
+
+
+def online_meeting(i: int, slug: str, day: int, start: time, end: time) -> tuple:
+    """A row as SearchIndex takes it (directory/search.py COLUMNS): weekly, online."""
+    return (i, slug, f"Meeting {slug}", "Org", "lero", "meeting", ["alcohol"], None, None,
+            "online", "active", "weekly", [day], [], None, start, end, [], [], None, [])
+
+
+@pytest.mark.parametrize(("now", "meetings", "on_now", "soon"), [
+    pytest.param(  # an ordinary Monday, 12:00 GMT
+        datetime(2026, 11, 23, 12, 0, tzinfo=UTC),
+        [("under-way", MON, time(11, 30), time(13, 0)), ("in-30", MON, time(12, 30), None),
+         ("in-45", MON, time(12, 45), None), ("tomorrow", TUE, time(12, 0), None)],
+        {"under-way", "in-30"}, {"in-30", "in-45"}, id="ordinary"),
+    pytest.param(  # 29 March 2026, 00:50 GMT: at 01:00 GMT the clocks go forward to 02:00
+        datetime(2026, 3, 29, 0, 50, tzinfo=UTC),
+        [("under-way", SUN, time(0, 0), time(3, 0)),
+         ("in-25", SUN, time(2, 15), None),  # 01:15 UTC: 85 minutes away on the clock
+         ("in-70", SUN, time(3, 0), None), ("tomorrow", MON, time(0, 50), None)],
+        {"under-way", "in-25"}, {"in-25", "in-70"}, id="clocks-forward"),
+    pytest.param(  # 25 October 2026, 01:40 GMT, just after the clocks went back
+        datetime(2026, 10, 25, 1, 40, tzinfo=UTC),
+        [("under-way", SUN, time(0, 0), time(3, 0)),  # 23:00 UTC on the 24th to 03:00
+         ("in-30", SUN, time(2, 10), None), ("in-50", SUN, time(2, 30), None),
+         ("tomorrow", MON, time(1, 40), None)],
+        {"under-way", "in-30"}, {"in-30", "in-50"}, id="clocks-back"),
+    pytest.param(  # 25 October 2026, 01:50 BST: 02:10 is 80 minutes away, not 20
+        datetime(2026, 10, 25, 0, 50, tzinfo=UTC),
+        [("under-way", SUN, time(0, 0), time(3, 0)), ("in-80", SUN, time(2, 10), None),
+         ("tomorrow", MON, time(1, 50), None)],
+        {"under-way"}, {"in-80"}, id="before-clocks-back"),
+])
+def test_on_now_starting_soon_and_tomorrow_in_uk_time(
+        now: datetime, meetings: list[tuple], on_now: set[str], soon: set[str]) -> None:
+    index = SearchIndex.from_rows(1, [online_meeting(i, *m) for i, m in enumerate(meetings, 1)])
+
+    def found(when: str) -> dict[str, datetime | None]:
+        hits = index.search(Query(when=when, limit=20), now).hits
+        return {h.slug: h.next_meeting for h in hits}
+
+    assert set(found("now")) == on_now
+    assert set(found("soon")) == soon
+    assert set(found("tomorrow")) == {"tomorrow"}
+    # The one under way started before now; "in-N" starts N real minutes from now.
+    under_way = found("now")["under-way"]
+    assert under_way is not None and under_way <= now
+    for slug, begins in found("soon").items():
+        assert begins is not None and begins - now == timedelta(minutes=int(slug[3:]))

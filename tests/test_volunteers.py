@@ -17,6 +17,7 @@ from bot.outbox import Notification
 from bot.volunteers import remind_stale
 from directory.curation import ChangeRequest
 from directory.models import Listing, Revision
+from directory.search import Query, SearchIndex
 
 LEEDS_ORG = "demo-leeds-recovery-community"
 LEEDS_CAFE = "demo-leeds-recovery-cafe"
@@ -153,6 +154,60 @@ async def test_trusted_volunteer_edits_apply_at_once(volunteer: Chat) -> None:
     volunteer.expect("Saved")
     row = listing(volunteer.sessions, LEEDS_CAFE)
     assert (row.schedule_kind, row.month_weeks) == ("monthly", [2, -1])
+
+
+def women_step_free_in_leeds(sessions: sessionmaker) -> list[str]:
+    """Slugs a filtered search finds near Leeds: women only, step-free."""
+    with sessions() as s:
+        hits = SearchIndex.build(s).search(Query(
+            latitude=53.7997, longitude=-1.5492, audience=frozenset({"women"}),
+            accessibility=frozenset({"step_free"}), limit=20)).hits
+    return [h.slug for h in hits]
+
+
+async def test_who_it_is_for_and_access_in_everyday_words_then_found_by_filters(
+        volunteer: Chat, admin: Chat) -> None:
+    assert LEEDS_CAFE not in women_step_free_in_leeds(volunteer.sessions)
+    await volunteer.say(f"/edit {LEEDS_CAFE}")
+    await volunteer.tap("Who it's for")
+    volunteer.expect("women only, newcomers")  # the example
+    await volunteer.say("women and dogs")
+    volunteer.expect("don't know \u201cdogs\u201d", "women only", "LGBTQ+", "try again")
+    await volunteer.say("Women only, newcomers welcome")
+    volunteer.expect("open meeting → women only, newcomers")
+    await volunteer.tap("Save")
+    volunteer.expect("An admin will check")
+    await admin.say("/review")
+    admin.expect("Who it's for: open meeting → women only, newcomers")
+    await admin.tap("Approve")
+
+    grant(volunteer, "trusted")
+    await volunteer.say(f"/edit {LEEDS_CAFE}")
+    await volunteer.tap("Access")
+    await volunteer.say("not step-free")
+    volunteer.expect("only what the group has")
+    await volunteer.say("step-free, hearing loop")
+    volunteer.expect("wheelchair access, accessible toilet → step-free, hearing loop")
+    await volunteer.tap("Save")
+    volunteer.expect("Saved")
+    row = listing(volunteer.sessions, LEEDS_CAFE)
+    assert (row.audience, row.accessibility) == (["women", "newcomers"],
+                                                 ["step_free", "hearing_loop"])
+    assert LEEDS_CAFE in women_step_free_in_leeds(volunteer.sessions)
+
+    await volunteer.say(f"/edit {LEEDS_CAFE}")
+    await volunteer.tap("Languages")
+    await volunteer.say("English and Welsh")
+    volunteer.expect("English → English, Welsh")
+    await volunteer.tap("Save")
+    assert listing(volunteer.sessions, LEEDS_CAFE).languages == ["en", "cy"]
+    await volunteer.say(f"/edit {LEEDS_CAFE}")
+    await volunteer.tap("Who it's for")
+    await volunteer.say("none")
+    volunteer.expect("women only, newcomers → (none)")
+    await volunteer.tap("Save")
+    assert listing(volunteer.sessions, LEEDS_CAFE).audience == []
+    assert LEEDS_CAFE not in women_step_free_in_leeds(volunteer.sessions)
 
 
 async def test_a_listing_may_be_named_for_suicide_bereavement(volunteer: Chat) -> None:

@@ -337,8 +337,8 @@ class Volunteering(Feature):
         turn.state.flow["listing"] = listing.id
         if command == "edit":
             turn.state.step = VStep.FIELD
-            rows = [tuple(b("v_f_" + f.key, f"vf{i}") for i, f in enumerate(FIELDS[k:k + 3]
-                                                                              , k))
+            rows = [tuple(Button(t("v_f_" + f.key), f"vf{i}")
+                          for i, f in enumerate(FIELDS[k:k + 3], k))
                     for k in range(0, len(FIELDS), 3)]
             turn.say(t("v_which_field", name=listing.name),
                      tuple(rows) + ((b("v_b_cancel", "vx"),),))
