@@ -527,3 +527,22 @@ def test_meeting_guide_entity_stands_in_for_a_missing_group(tmp_path: Path) -> N
     assert (org.slug, org.email, org.phones) == (
         "west-yorkshire-intergroup", "info@example.org", ["0113 496 0009"])
     assert feed.listings[0].days == [1]
+
+
+def test_meeting_guide_approximate_is_about_the_address(session: Session,
+                                                        tmp_path: Path) -> None:
+    """The spec's "approximate" says the address is not a street address (tsml-ui and
+    the 12 Step Meeting List plugin then take the meeting as not in person): a meeting
+    placed from its postcode has a real address, so it says "no", though its coordinates
+    are the postcode's centre; one known only by its town says "yes"."""
+    load_demo_if_empty(session)
+    path = tmp_path / "demo.json"
+    export_file(session, path, "meeting-guide")
+    meetings = json.loads(path.read_text())
+    in_person = [m for m in meetings if "postal_code" in m]
+    assert in_person and all(m["approximate"] == "no" for m in in_person)
+    org, _ = _rich()
+    town_only = ListingRecord(slug="town", organisation_slug=org.slug, name="Town only",
+                              days=[0], address="Leeds", location_approximate=True)
+    export_feed(tmp_path / "town.json", Feed([org], [town_only]), "meeting-guide")
+    assert json.loads((tmp_path / "town.json").read_text())[0]["approximate"] == "yes"

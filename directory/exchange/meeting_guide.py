@@ -301,7 +301,12 @@ def _standard(listing: ListingRecord, org: OrganisationRecord | None) -> dict[st
     if listing.latitude is not None and listing.longitude is not None:
         m["latitude"], m["longitude"] = listing.latitude, listing.longitude
     if listing.address or listing.postcode or listing.latitude is not None:
-        m["approximate"] = "yes" if listing.location_approximate else "no"
+        # In the spec "approximate" is about the address: "yes" means no street address
+        # (a town only), and the meeting is then taken as not meeting in person (tsml-ui,
+        # the 12 Step Meeting List plugin). Our flag is about the coordinates: a postcode's
+        # centre is approximate coordinates, but a postcode is a real address.
+        m["approximate"] = "yes" if listing.location_approximate and not listing.postcode \
+            else "no"
     if listing.online_url:
         m["conference_url"] = listing.online_url
     if listing.online_phone:
