@@ -642,6 +642,9 @@ def import_cmd(
     fmt: Annotated[str, typer.Option("--format")] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid")] = False,
+    keep_examples: Annotated[bool, typer.Option(
+        "--keep-examples", help="Keep the demo directory's made-up example listings open "
+        "(by default real listings coming in close them).")] = False,
 ) -> None:
     """Import CSV, Meeting Guide JSON or Open Referral UK JSON; all or nothing by default."""
     from directory.importer import import_file
@@ -651,12 +654,16 @@ def import_cmd(
     a = _app()
     with a.sessions() as session:
         report = import_file(session, file, fmt, dry_run=dry_run, skip_invalid=skip_invalid,
-                             actor="cli-import", progress=sys.stderr.isatty())
+                             actor="cli-import", progress=sys.stderr.isatty(),
+                             keep_examples=keep_examples)
     for p in report.invalid:
         typer.echo(f"{p.item}: {p.field}: {p.reason}", err=True)
     verb = "would be" if dry_run else "were"
     typer.echo(f"{report.created} {verb} created, {report.updated} {verb} updated, "
                f"{report.unchanged} unchanged, {len(report.invalid)} problems.")
+    if report.examples_closed:
+        typer.echo(f"{report.examples_closed} made-up example listings {verb} closed, now "
+                   f"that real ones are in (--keep-examples keeps them).")
     if report.invalid and not report.written and not dry_run:
         _fail("Nothing was written. Fix the problems above, or use --skip-invalid.", 1)
 

@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from tqdm import tqdm
 
 from directory.exchange import FormatError, ParsedFeed, detect_format, export_feed, read_feed
-from directory.models import Organisation
+from directory.models import Listing, Organisation
 from directory.records import Feed, ListingRecord, OrganisationRecord
 from directory.repository import (
     Change,
+    bump_version,
     listing_record,
     organisation_record,
     upsert_listing,
@@ -48,6 +49,9 @@ class ImportReport:
     written: bool = False  # True once the transaction was committed
     format: str = ""
     skipped: list[str] = field(default_factory=list)  # "listing 'x'" not written (invalid)
+    # Example listings closed because real ones came in (close_examples); in a dry run,
+    # how many would be.
+    examples_closed: int = 0
     changes: list[Change] = field(default_factory=list)
 
     def count(self, change: Change) -> None:
@@ -87,12 +91,14 @@ def _bar(items: list[Any], progress: bool, what: str) -> Iterable[Any]:
 def import_file(
     session: Session, path: str | Path, fmt: str = "auto", *, dry_run: bool = False,
     skip_invalid: bool = False, actor: str = "import", progress: bool = True,
-    gazetteer: Any | None = None,
+    gazetteer: Any | None = None, keep_examples: bool = False,
 ) -> ImportReport:
     """Read, check and store one file. The import owns the session's transaction: it
     commits when it writes, and rolls back otherwise (dry run, invalid records, or any
     error), so pass a session with no unsaved work of its own. `gazetteer` defaults to
-    directory.geography.Gazetteer.default()."""
+    directory.geography.Gazetteer.default(). Real listings coming in close the made-up
+    example ones (the demo directory's), unless `keep_examples`: examples must never
+    stand beside, let alone above, real groups."""
     path = Path(path)
     if fmt == "auto" and path.is_file():
         with contextlib.suppress(FormatError):  # read_feed will say what is wrong
@@ -142,6 +148,8 @@ def import_file(
     try:
         _write(session, orgs, listings, report, actor=actor, dry_run=dry_run,
                progress=progress)
+        if not keep_examples and any(not rec.is_demo for rec in listings):
+            report.examples_closed = close_examples(session, dry_run=dry_run)
         if dry_run:
             session.rollback()
         else:
@@ -161,6 +169,18 @@ def _write(session: Session, orgs: list[OrganisationRecord], listings: list[List
             report.count(upsert_organisation(session, rec, actor=actor, dry_run=dry_run))
         else:
             report.count(upsert_listing(session, rec, actor=actor, dry_run=dry_run))
+
+
+def close_examples(session: Session, dry_run: bool = False) -> int:
+    """Close every open example listing (is_demo): how many. The national helplines of
+    the demo directory are real (not is_demo) and stay."""
+    ids = list(session.scalars(select(Listing.id).where(Listing.is_demo.is_(True),
+                                                        Listing.status != "closed")))
+    if ids and not dry_run:
+        version = bump_version(session)  # the search indexes drop them within a second
+        session.execute(update(Listing).where(Listing.id.in_(ids))
+                        .values(status="closed", changed_in=version))
+    return len(ids)
 
 
 def directory_feed(session: Session, include_demo: bool = True) -> tuple[Feed, dict[str, Any]]:

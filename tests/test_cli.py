@@ -297,3 +297,34 @@ def test_admin_grant_and_revoke(env: dict[str, str]) -> None:
 def test_jobs_remind_stale_runs(env: dict[str, str]) -> None:
     code, out, _ = run(env, "jobs", "remind-stale")
     assert code == 0 and "Reminders queued for 0 listings" in out  # demo checked today
+
+
+REAL_FEED = (
+    "organisation_slug,organisation_name,organisation_kind,slug,name,kind,needs,days,"
+    "start_time,end_time,postcode,attendance\n"
+    "leeds-intergroup,Leeds Intergroup,fellowship,leeds-tuesday-aa,Leeds Tuesday Step "
+    "Group,meeting,alcohol,tuesday,19:30,21:00,LS6 1AA,in_person\n")
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_importing_real_listings_closes_the_made_up_examples(env: dict[str, str],
+                                                              tmp_path: Path,
+                                                              keep: bool) -> None:
+    """Examples never stand beside real groups: the first real import closes them
+    (the demo's real national helplines stay), unless --keep-examples."""
+    before = search_json(env, "alcohol near Leeds", "--limit", "10")
+    assert before[0]["is_demo"] is True  # a fresh directory: the examples
+    feed = tmp_path / "real.csv"
+    feed.write_text(REAL_FEED)
+    code, out, err = run(env, "directory", "import", str(feed),
+                         *(["--keep-examples"] if keep else []))
+    assert code == 0, out + err
+    results = search_json(env, "alcohol near Leeds", "--limit", "10")
+    if keep:
+        assert "example listings" not in out and any(r["is_demo"] for r in results)
+        return
+    assert "made-up example listings were closed" in out
+    assert results[0]["slug"] == "leeds-tuesday-aa"
+    assert not any(r["is_demo"] for r in results)
+    helplines = search_json(env, "gambling helpline")
+    assert helplines and not helplines[0]["is_demo"]

@@ -189,7 +189,9 @@ def verified(session: Session) -> None:
 
 
 def imported(session: Session) -> None:
-    report = import_file(session, FIXTURES / "directory.csv", progress=False)
+    # The examples kept: closing all of them is a change too big for an update.
+    report = import_file(session, FIXTURES / "directory.csv", progress=False,
+                         keep_examples=True)
     assert report.written and report.created
 
 
