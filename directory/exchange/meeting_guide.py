@@ -33,6 +33,7 @@ from directory.exchange.common import (
     slugify,
     text,
 )
+from directory.fellowships import FAMILY_TYPES, Fellowship, lookup, needs_from_names
 from directory.models import Attendance, ScheduleKind, Status
 from directory.records import Feed, ListingRecord, OrganisationRecord
 from directory.validation import Problem
@@ -153,10 +154,23 @@ def _notes(m: dict[str, Any]) -> str | None:
     return "\n\n".join(p for p in parts if p) or None
 
 
+def _needs(m: dict[str, Any], types: list[str], fellowship: Fellowship | None) -> list[str]:
+    """The spec has no needs: they come from the fellowship the meeting's name, group or
+    entity names (most specific first), else the source's (`fellowship`), else everyday
+    words in the name (directory/fellowships.py); "Concurrent with Al-Anon/Alateen" adds
+    family. An explicit rc_needs, applied after, wins."""
+    needs = needs_from_names((text(m.get("name")), text(m.get("group")),
+                              text(m.get("entity"))), fellowship)
+    if any(t in FAMILY_TYPES for t in types) and "family" not in needs:
+        needs.append("family")
+    return needs
+
+
 def meeting_to_records(
-    m: dict[str, Any], issues: Issues
+    m: dict[str, Any], issues: Issues, fellowship: Fellowship | None = None,
 ) -> tuple[OrganisationRecord | None, ListingRecord]:
-    """One meeting object -> (its organisation, if it names one; the listing)."""
+    """One meeting object -> (its organisation, if it names one; the listing).
+    `fellowship` is the source's, for meetings that do not name their own."""
     org = _organisation(m)
     if "rc_organisation" in m:
         org = org or OrganisationRecord(slug="", name="")
@@ -217,6 +231,7 @@ def meeting_to_records(
         accessibility=[ACCESSIBILITY_TYPES[t] for t in types if t in ACCESSIBILITY_TYPES],
         audience=audience,
         languages=[LANGUAGE_TYPES[t] for t in types if t in LANGUAGE_TYPES],
+        needs=_needs(m, types, fellowship),
         notes=_notes(m), status=status,
         last_verified_at=parse_datetime(m.get("updated"), "updated", issues),
     )
@@ -241,7 +256,9 @@ def _attendance_and_status(types: list[str], online: bool, place: bool) -> tuple
     return Attendance.IN_PERSON.value, Status.ACTIVE.value
 
 
-def read(path: Path) -> tuple[ParsedFeed, list[Problem]]:
+def read(path: Path, fellowship: str | None = None) -> tuple[ParsedFeed, list[Problem]]:
+    """`fellowship` ("GA", "Gamblers Anonymous"): the source's, for the needs of meetings
+    that do not name one."""
     feed = ParsedFeed(source_fields=dict(SOURCE_FIELDS))
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -253,12 +270,17 @@ def read(path: Path) -> tuple[ParsedFeed, list[Problem]]:
     if not isinstance(data, list):
         return feed, [Problem(path.name, "", "a Meeting Guide feed is a JSON array of "
                                              "meetings")]
-    return parse(data, feed)
+    return parse(data, feed, fellowship=fellowship)
 
 
-def parse(data: list[Any], feed: ParsedFeed | None = None) -> tuple[ParsedFeed, list[Problem]]:
+def parse(data: list[Any], feed: ParsedFeed | None = None, *,
+          fellowship: str | None = None) -> tuple[ParsedFeed, list[Problem]]:
     feed = feed or ParsedFeed(source_fields=dict(SOURCE_FIELDS))
     problems: list[Problem] = []
+    source_fellowship = lookup(fellowship) if fellowship else None
+    if fellowship and source_fellowship is None:
+        problems.append(Problem("source", "fellowship", f"fellowship '{fellowship}' is not "
+                                "one we know (directory/fellowships.py)"))
     orgs: dict[str, OrganisationRecord] = {}
     for index, item in enumerate(data, 1):
         if not isinstance(item, dict):
@@ -267,7 +289,7 @@ def parse(data: list[Any], feed: ParsedFeed | None = None) -> tuple[ParsedFeed, 
         slug = text(item.get("slug"))
         label = f"item {index} (slug '{slug}')" if slug else f"item {index}"
         issues = Issues(label, problems)
-        org, listing = meeting_to_records(item, issues)
+        org, listing = meeting_to_records(item, issues, source_fellowship)
         if org is not None and org.slug and org.slug not in orgs:
             orgs[org.slug] = org
             feed.organisations.append(org)
