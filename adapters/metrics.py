@@ -61,7 +61,7 @@ class Metrics:
                                   ["platform", "outcome"], registry=r)
         self.log_events = Counter("recovery_log_events", "Log records at WARNING and "
                                   "above.", ["level"], registry=r)
-        self._db_down = t("db_down")
+        self.db_down_text = t("db_down")  # how a reply says the database is down
 
     # -- the conversation ------------------------------------------------------------
 
@@ -123,7 +123,7 @@ class _Measured:
         m.messages.labels(platform).inc()
         if any(r.crisis for r in replies) and not msg.contacts_sent:
             m.crisis_replies.labels(platform).inc()
-        if any(r.text == m._db_down for r in replies):
+        if any(r.text == m.db_down_text for r in replies):
             m.errors.labels(platform, "database").inc()
         return replies
 

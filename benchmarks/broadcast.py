@@ -32,16 +32,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,14 +46,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fake_telegram_limited import LimitedTelegram  # noqa: E402
+from pg import pg_database  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from bot.broadcasts import compose, store  # noqa: E402
 from directory.db import make_engine, session_factory, upgrade  # noqa: E402
 
 RATE = 25.0
-PG_URL = os.environ.get("RC_TEST_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def queue(sessions, n: int, first: int) -> int:  # type: ignore[no-untyped-def]
@@ -132,24 +128,6 @@ async def run(label: str, url: str, sessions, tg: LimitedTelegram, n: int, first
           f"(fake counted {tg.too_many - before_429}); duplicates: {dupes}; lost: {lost}; "
           f"report: {report.counts['sent']} sent, {report.counts['failed']} failed"
           + (f"; rows in flight at the kill: {in_flight}, lease {lease:.0f} s" if kill else ""))
-
-
-@contextlib.contextmanager
-def pg_database() -> Iterator[str]:
-    """A new PostgreSQL database for the run, dropped afterwards: its URL."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"rc_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 async def processes_run(url: str, sessions, tg: LimitedTelegram, n: int, first: int,  # type: ignore[no-untyped-def]
@@ -228,7 +206,7 @@ async def reservation_cost(sessions, count: int = 300) -> None:  # type: ignore[
 async def compare_processes(counts: list[int], n: int, command: str, rate: float,
                             limit: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="rc-bench-"))
-    with pg_database() as url:
+    with pg_database("rc_bench") as url:
         engine = make_engine(url)
         upgrade(engine)
         sessions = session_factory(engine)

@@ -10,13 +10,12 @@ reached the PostgreSQL tests are skipped on a developer's machine but FAIL under
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from pg import pg_database
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from bot.pseudonyms import use_key
@@ -31,9 +30,6 @@ use_key(TEST_PSEUDONYM_KEY.encode())
 
 pytest_plugins = ["dialogue"]  # tests/dialogue.py: the `chat` fixture for dialogue tests
 
-PG_URL = os.environ.get(
-    "RC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -45,21 +41,14 @@ def _pg_unavailable(reason: str) -> None:
 
 @contextmanager
 def new_pg_database(prefix: str = "rc_test") -> Iterator[str]:
-    """A new, empty PostgreSQL database of our own, dropped afterwards: its URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
-        _pg_unavailable(str(exc).splitlines()[0])
-        return
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A new, empty PostgreSQL database of our own, dropped afterwards: its URL. A
+    server that cannot be reached skips the test (fails it under CI)."""
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(pg_database(prefix))
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+            _pg_unavailable(str(exc).splitlines()[0])
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,9 @@ from typing import Any
 import aiohttp
 import pytest
 from bot_process import SECRET, BotProcess
-from conftest import PG_URL
 from dialogue import make_conversation
 from fake_telegram import FakeTelegram
+from pg import PG_URL
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
