@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from directory.finder import ListingView
     from directory.geography import GeoResult
     from directory.schedule import Schedule
+    from directory.validation import Problem
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="Recovery Connector: find local recovery support in the UK.")
@@ -39,7 +40,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(safety_app, name="safety")
 app.add_typer(privacy_app, name="privacy")
 
-FORMATS_IN = ("auto", "csv", "meeting-guide", "oruk")
 FORMATS_OUT = ("csv", "meeting-guide", "oruk")
 
 
@@ -636,28 +636,97 @@ def stats() -> None:
     typer.echo(f"revisions: {revisions}")
 
 
+def _formats_in() -> tuple[str, ...]:
+    """The formats imports read: "auto" and every format directory.exchange knows."""
+    from directory.exchange import FORMATS
+
+    return ("auto", *FORMATS)
+
+
+def _needs_option(needs: str | None) -> list[str]:
+    return [n.strip().lower() for n in (needs or "").split(",") if n.strip()]
+
+
+def _fetch_limits(connect_timeout: float, read_timeout: float, total_timeout: float,
+                  max_mb: float, retries: int) -> Any:
+    from directory.fetching import FetchLimits
+
+    if min(connect_timeout, read_timeout, total_timeout, max_mb) <= 0 or retries < 0:
+        _fail("Timeouts and --max-mb must be above 0, and --retries 0 or more.")
+    return FetchLimits(connect_timeout=connect_timeout, read_timeout=read_timeout,
+                       total_timeout=total_timeout, max_bytes=int(max_mb * 1_000_000),
+                       retries=retries)
+
+
+# Fetch limits of `directory import URL` and `directory sync` (directory/fetching.py),
+# also settable in the environment for cron jobs.
+ConnectTimeout = Annotated[float, typer.Option(
+    "--connect-timeout", envvar="SYNC_CONNECT_TIMEOUT", help="Seconds to connect.")]
+ReadTimeout = Annotated[float, typer.Option(
+    "--read-timeout", envvar="SYNC_READ_TIMEOUT", help="Seconds waiting for data.")]
+TotalTimeout = Annotated[float, typer.Option(
+    "--total-timeout", envvar="SYNC_TOTAL_TIMEOUT", help="Seconds for a whole download.")]
+MaxMb = Annotated[float, typer.Option(
+    "--max-mb", envvar="SYNC_MAX_MB", help="Largest feed, in MB; a larger one is refused.")]
+Retries = Annotated[int, typer.Option(
+    "--retries", envvar="SYNC_RETRIES", help="Tries again after a timeout, a dropped "
+    "connection or a 5xx answer.")]
+
+
 @directory_app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    file: Annotated[str, typer.Argument(help="A file, or an http(s):// address.")],
     fmt: Annotated[str, typer.Option("--format")] = "auto",
     dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid")] = False,
     keep_examples: Annotated[bool, typer.Option(
         "--keep-examples", help="Keep the demo directory's made-up example listings open "
         "(by default real listings coming in close them).")] = False,
+    fellowship: Annotated[str | None, typer.Option(
+        help="Who runs meetings that do not say (AA, NA, GA...): their needs.")] = None,
+    needs: Annotated[str | None, typer.Option(
+        help="Needs (comma list) for listings that come with none.")] = None,
+    connect_timeout: ConnectTimeout = 10.0,
+    read_timeout: ReadTimeout = 30.0,
+    total_timeout: TotalTimeout = 300.0,
+    max_mb: MaxMb = 50.0,
+    retries: Retries = 2,
 ) -> None:
-    """Import CSV, Meeting Guide JSON or Open Referral UK JSON; all or nothing by default."""
+    """Import CSV, Meeting Guide JSON or Open Referral UK JSON, from a file or an
+    http(s) address; all or nothing by default."""
+    import tempfile
+
+    from directory.fetching import FetchError, fetch, is_url
     from directory.importer import import_file
 
-    if fmt not in FORMATS_IN:
-        _fail(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS_IN)}.")
-    a = _app()
-    with a.sessions() as session:
-        report = import_file(session, file, fmt, dry_run=dry_run, skip_invalid=skip_invalid,
-                             actor="cli-import", progress=sys.stderr.isatty(),
-                             keep_examples=keep_examples)
+    if fmt not in _formats_in():
+        _fail(f"Unknown format '{fmt}'. Choose one of: {', '.join(_formats_in())}.")
+    codes = _needs_option(needs)
+    _check_needs_and_fellowship(codes, fellowship)
+    with tempfile.TemporaryDirectory(prefix="rc-import-") as tmp:
+        if is_url(file):
+            limits = _fetch_limits(connect_timeout, read_timeout, total_timeout, max_mb,
+                                   retries)
+            try:
+                path = fetch(file, Path(tmp), limits=limits,
+                             progress=sys.stderr.isatty()).path
+            except FetchError as exc:
+                _fail(f"Could not fetch {file}: {exc}. Nothing was written.", 1)
+                return
+            assert path is not None
+        else:
+            path = Path(file)
+            if not path.is_file():
+                _fail(f"'{file}' is not a file (nor an http:// or https:// address).")
+        a = _app()
+        with a.sessions() as session:
+            report = import_file(session, path, fmt, dry_run=dry_run,
+                                 skip_invalid=skip_invalid, actor="cli-import",
+                                 progress=sys.stderr.isatty(), keep_examples=keep_examples,
+                                 fellowship=fellowship, needs=codes)
     for p in report.invalid:
         typer.echo(f"{p.item}: {p.field}: {p.reason}", err=True)
+    _echo_notes(report.notes)
     verb = "would be" if dry_run else "were"
     typer.echo(f"{report.created} {verb} created, {report.updated} {verb} updated, "
                f"{report.unchanged} unchanged, {len(report.invalid)} problems.")
@@ -666,6 +735,170 @@ def import_cmd(
                    f"that real ones are in (--keep-examples keeps them).")
     if report.invalid and not report.written and not dry_run:
         _fail("Nothing was written. Fix the problems above, or use --skip-invalid.", 1)
+
+
+# Notes beyond this many are counted, not listed: a feed of thousands can have one a
+# record, and the problems above them matter more.
+NOTES_SHOWN = 20
+
+
+def _echo_notes(notes: Sequence[Problem]) -> None:
+    """What was left out without refusing a record, on stderr (docs/import-formats.md)."""
+    for p in notes[:NOTES_SHOWN]:
+        typer.echo(f"note: {p.item}: {p.field}: {p.reason}", err=True)
+    if len(notes) > NOTES_SHOWN:
+        typer.echo(f"note: and {len(notes) - NOTES_SHOWN} more like these.", err=True)
+
+
+def _check_needs_and_fellowship(needs: list[str], fellowship: str | None) -> None:
+    from directory.fellowships import lookup
+    from directory.needs import NEED_CODES
+
+    unknown = [n for n in needs if n not in NEED_CODES]
+    if unknown:
+        _fail(f"Sorry, {', '.join(repr(n) for n in unknown)} "
+              f"{'is not a need' if len(unknown) == 1 else 'are not needs'} we know. Use "
+              f"any of: {', '.join(sorted(NEED_CODES))}.")
+    if fellowship and lookup(fellowship) is None:
+        _fail(f"Sorry, '{fellowship}' is not a fellowship we know (such as AA, NA, CA, GA, "
+              "Al-Anon, SMART).")
+
+
+sources_app = typer.Typer(no_args_is_help=True,
+                          help="The feeds `directory sync` keeps the directory in step with.")
+directory_app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("add")
+def sources_add(
+    name: Annotated[str, typer.Argument(help="A short name: lower-case, digits, - and _.")],
+    url: Annotated[str, typer.Argument(help="The feed's http(s):// address.")],
+    fmt: Annotated[str, typer.Option("--format", help="The feed's format (auto: told "
+                                     "from the content).")] = "auto",
+    fellowship: Annotated[str | None, typer.Option(
+        help="Who runs meetings that do not say (AA, NA, GA...): their needs.")] = None,
+    needs: Annotated[str | None, typer.Option(
+        help="Needs (comma list) for listings that come with none.")] = None,
+) -> None:
+    """Add a feed to keep in sync: `recovery-bot directory sync NAME` fetches it."""
+    from directory.sources import SourceError, add_source
+
+    codes = _needs_option(needs)
+    _check_needs_and_fellowship(codes, fellowship)
+    a = build_app(Settings(load_demo=False))
+    with a.sessions() as session:
+        try:
+            add_source(session, name, url, fmt, fellowship=fellowship, needs=codes)
+        except SourceError as exc:
+            _fail(f"Sorry, {exc}.")
+        session.commit()
+    typer.echo(f"Source '{name}' added. `recovery-bot directory sync {name}` fetches it.")
+
+
+@sources_app.command("list")
+def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The sources, with their listings and how their last sync went."""
+    from directory.sources import list_sources, source_json
+
+    a = build_app(Settings(load_demo=False))
+    with a.sessions() as session:
+        rows = [source_json(*row) for row in list_sources(session)]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("No sources yet. Add one with `recovery-bot directory sources add`.")
+    for r in rows:
+        extra = f", fellowship {r['fellowship']}" if r["fellowship"] else ""
+        extra += f", needs {','.join(r['needs'])}" if r["needs"] else ""
+        last = (f"last sync {r['last_synced_at'][:16].replace('T', ' ')} UTC: "
+                f"{r['last_status']}" if r["last_synced_at"] else "never synced")
+        error = (r["last_summary"] or {}).get("error")
+        typer.echo(f"{r['name']}: {r['url']} ({r['format']}{extra})\n"
+                   f"   {r['listings']} open listings, {r['closed_listings']} closed; {last}"
+                   + (f" ({error})" if error else ""))
+
+
+@sources_app.command("remove")
+def sources_remove(name: Annotated[str, typer.Argument()]) -> None:
+    """Forget a source. Its listings stay in the directory as they are, no longer
+    synced."""
+    from directory.sources import SourceError, remove_source
+
+    a = build_app(Settings(load_demo=False))
+    with a.sessions() as session:
+        try:
+            count = remove_source(session, name)
+        except SourceError as exc:
+            _fail(f"Sorry, {exc}")
+            return
+        session.commit()
+    typer.echo(f"Source '{name}' removed; its {count} listings stay, no longer synced.")
+
+
+@directory_app.command("sync")
+def sync_cmd(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Sources to sync (default: every source).", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON list, an object a "
+                                          "source.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Fetch in full (no conditional request), and apply even if more "
+        "than half of a source's listings would close.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+    keep_examples: Annotated[bool, typer.Option(
+        "--keep-examples", help="Keep the demo directory's made-up example listings open.")
+    ] = False,
+    connect_timeout: ConnectTimeout = 10.0,
+    read_timeout: ReadTimeout = 30.0,
+    total_timeout: TotalTimeout = 300.0,
+    max_mb: MaxMb = 50.0,
+    retries: Retries = 2,
+) -> None:
+    """Fetch each source's feed and bring its listings up to date, a source at a time,
+    each as one transaction (run it from cron). Exits 1 if any source failed; a failed
+    source changes nothing."""
+    from directory.sources import SourceError, sync_all
+
+    limits = _fetch_limits(connect_timeout, read_timeout, total_timeout, max_mb, retries)
+    a = _app()
+    with a.sessions() as session:
+        try:
+            results = sync_all(session, names or (), limits=limits,
+                               progress=sys.stderr.isatty() and not as_json, force=force,
+                               dry_run=dry_run, keep_examples=keep_examples)
+        except SourceError as exc:
+            _fail(f"Sorry, {exc}")
+            return
+    if as_json:
+        typer.echo(json.dumps([r.as_json() for r in results], indent=2))
+    elif not results:
+        typer.echo("No sources yet. Add one with `recovery-bot directory sources add`.")
+    verb = "would be" if dry_run else "were"
+    for r in results:
+        for p in r.problems:
+            typer.echo(f"{r.source}: {p.item}: {p.field}: {p.reason}", err=True)
+        if r.report is not None:
+            _echo_notes(r.report.notes)
+        if as_json:
+            continue
+        s = r.as_json()
+        if r.status == "not_modified":
+            typer.echo(f"{r.source}: not modified since the last sync; nothing to do.")
+        elif r.failed:
+            typer.echo(f"{r.source}: FAILED: {r.error}.")
+        else:
+            typer.echo(f"{r.source}: {s['created']} created, {s['updated']} updated, "
+                       f"{s['unchanged']} unchanged, {s['closed']} closed (gone from the "
+                       f"feed), {s['reopened']} reopened, {s['invalid']} problems"
+                       + (f", {s['curated_kept']} volunteer edits kept" if s["curated_kept"]
+                          else "") + ("" if not dry_run else " (dry run)") + ".")
+            if s["examples_closed"]:
+                typer.echo(f"{r.source}: {s['examples_closed']} made-up example listings "
+                           f"{verb} closed, now that real ones are in (--keep-examples "
+                           "keeps them).")
+    if any(r.failed for r in results):
+        raise typer.Exit(1)
 
 
 @directory_app.command("export")

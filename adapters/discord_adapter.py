@@ -66,7 +66,7 @@ from sqlalchemy.orm import sessionmaker
 from adapters.settings import Settings, check_shards
 from adapters.turns import BLOCKED, FAILED, SENT, Turns
 from bot.broadcasts import store
-from bot.catalogue import t
+from bot.catalogue import speaking, t
 from bot.conversation import NEED_BUTTONS
 from bot.types import Button, ConversationRef, Incoming, PlaceCard, Reply, Responder
 
@@ -303,10 +303,11 @@ class Part:
 
 def render(reply: Reply, *, dm_button: bool = False) -> list[Part]:
     """A reply as Discord messages: text in pieces under 2000 characters, the embed and
-    the components on the last piece."""
+    the components on the last piece; our own words (a map, "Choose") in its language."""
     pieces = split_text(discord.utils.escape_markdown(reply.text))
-    embeds = [card_embed(reply.card)] if reply.card else []
-    view = build_view(layout(reply.buttons, dm_button=dm_button))
+    with speaking(reply.lang):
+        embeds = [card_embed(reply.card)] if reply.card else []
+        view = build_view(layout(reply.buttons, dm_button=dm_button))
     parts = [Part(p) for p in pieces[:-1]]
     parts.append(Part(pieces[-1], embeds, view))
     return [p for p in parts if p.content or p.embeds or p.view]

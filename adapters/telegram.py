@@ -88,7 +88,7 @@ from tornado.web import RequestHandler
 
 from adapters.turns import BLOCKED, FAILED, LOOKUP_TIMEOUT, SENT, UPDATE_LEASE, Turns
 from bot import access, claims
-from bot.catalogue import t
+from bot.catalogue import CATALOGUES, t
 from bot.crisis import detect_crisis
 from bot.types import Button, ConversationRef, Incoming, Location, PlaceCard, Reply, Responder
 
@@ -115,8 +115,8 @@ WEBHOOK_MAX_BODY = 1 << 20
 # goes on here; Telegram would otherwise send the update again).
 WEBHOOK_ANSWER_TIMEOUT = 50.0
 
-def bot_commands(keys: Sequence[str]) -> list[BotCommand]:
-    return [BotCommand(k, t(f"tg_cmd_{k}")) for k in keys]
+def bot_commands(keys: Sequence[str], lang: str = "en") -> list[BotCommand]:
+    return [BotCommand(k, t(f"tg_cmd_{k}", lang)) for k in keys]
 
 
 # -- pure helpers: configuration ----------------------------------------------------
@@ -221,8 +221,9 @@ def inline_keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | 
     return InlineKeyboardMarkup(out) if out else None
 
 
-def location_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup([[KeyboardButton(t("tg_share_location"), request_location=True)]],
+def location_keyboard(lang: str = "en") -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup([[KeyboardButton(t("tg_share_location", lang),
+                                                request_location=True)]],
                                resize_keyboard=True, one_time_keyboard=True)
 
 
@@ -265,10 +266,10 @@ def render(replies: Sequence[Reply], *, private: bool,
         after: list[Outbound] = []
         if private and reply.request_location:
             if markup is None:
-                markup = location_keyboard()
+                markup = location_keyboard(reply.lang)
             else:
-                after.append(Outbound("message", t("tg_location_prompt"), location_keyboard(),
-                                      urgent=reply.crisis))
+                after.append(Outbound("message", t("tg_location_prompt", reply.lang),
+                                      location_keyboard(reply.lang), urgent=reply.crisis))
         pieces = split_text(reply.text) or (["…"] if markup is not None else [])
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
@@ -290,7 +291,8 @@ def render(replies: Sequence[Reply], *, private: bool,
                 out[i] = replace(o, markup=ReplyKeyboardRemove())
                 break
         else:
-            out.insert(0, Outbound("message", t("tg_location_done"), ReplyKeyboardRemove()))
+            out.insert(0, Outbound("message", t("tg_location_done", replies[0].lang),
+                                   ReplyKeyboardRemove()))
     return out
 
 
@@ -459,6 +461,13 @@ class TelegramAdapter:
                                           scope=BotCommandScopeDefault())
             await app.bot.set_my_commands(bot_commands(GROUP_SAFE_COMMANDS),
                                           scope=BotCommandScopeAllGroupChats())
+            for lang in CATALOGUES:
+                if lang != "en":
+                    # Shown to people whose app is set to that language (Bot API
+                    # setMyCommands, language_code: two-letter ISO 639-1).
+                    await app.bot.set_my_commands(bot_commands(responder.menu(None), lang),
+                                                  scope=BotCommandScopeDefault(),
+                                                  language_code=lang)
         except TelegramError as exc:  # the menu is a nicety: run without it
             log.warning("could not set the command menu: %s", type(exc).__name__)
 
@@ -619,7 +628,10 @@ class TelegramAdapter:
                 msg = Incoming(ref, location=Location(loc.latitude, loc.longitude))
             else:
                 # Anything else (a sticker, a voice note) still gets the step's prompt.
-                msg = Incoming(ref, text=message.text or message.caption or "")
+                # The app's language is a hint for a new conversation's (never kept).
+                hint = message.from_user.language_code if message.from_user else None
+                msg = Incoming(ref, text=message.text or message.caption or "",
+                               language_hint=hint)
             self._turn(update, _Chat(self, ref, message.chat.id, True), msg)
         elif message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
             await self._on_group_message(update, message, ref)

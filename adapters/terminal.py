@@ -73,7 +73,7 @@ class TerminalAdapter:
         """One reply, its buttons numbered on from those already shown for this line."""
         text = [reply.text]
         if reply.card and reply.card.map_url not in reply.text:
-            text.append(t("plain_map", url=reply.card.map_url))
+            text.append(t("plain_map", reply.lang, url=reply.card.map_url))
         for row in reply.buttons:
             labels = []
             for btn in row:
@@ -81,7 +81,7 @@ class TerminalAdapter:
                 labels.append(f"[{len(self.buttons)}] {btn.label}")
             text.append("  " + "   ".join(labels))
         if reply.request_location:
-            text.append(t("term_location"))
+            text.append(t("term_location", reply.lang))
         self._print("\n".join(text) + "\n")
 
     def _read(self) -> str | None:

@@ -92,7 +92,7 @@ def synthetic_rows(n: int, seed: int = 7) -> list[tuple]:
             "online" if online else rng.choice(["in_person", "in_person", "hybrid"]),
             "active", "weekly", [rng.randrange(7)], [], date(2026, 1, 5),
             *meeting_times(rng.randrange(8, 21)), audience, access,
-            datetime(2026, rng.randint(1, 11), 1, tzinfo=UTC), languages,
+            datetime(2026, rng.randint(1, 11), 1, tzinfo=UTC), languages, {}, False,
         ))
     return rows
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.catalogue import current_language
 from bot.pseudonyms import pseudonym
 from directory.models import Base, Organisation, UTCDateTime
 
@@ -51,6 +52,8 @@ class Person(Base):
             "id": "pseudonym: the person id other tables refer to them by",
             "is_admin": "personal: an admin or not",
             "trusted": "personal: a trusted volunteer (changes apply without review) or not",
+            "language": "personal: the language their notifications are written in (en, "
+                        "cy): the one they spoke when they took a role, or chose since",
             "created_at": "personal: when they first took a role",
         },
     }}},)
@@ -59,6 +62,9 @@ class Person(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Trusted volunteers' changes apply at once; others wait for an admin's review.
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Notifications to them (bot/outbox.py) are written in it: the turn's language when
+    # the row was made, then whatever they choose with /language (Volunteering hook).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -228,7 +234,7 @@ def person_for(session: Session, platform: str, user_id: str, now: datetime) -> 
         person = session.get(Person, account.person_id)
         assert person is not None
         return person
-    person = Person(created_at=now)
+    person = Person(created_at=now, language=current_language())
     session.add(person)
     session.flush()
     session.add(Account(platform=platform, user_id=user_id, person_id=person.id))
@@ -344,6 +350,31 @@ def contacts(session: Session, person_ids: list[int]) -> list[tuple[str, str]]:
         return []
     return [(p, u) for p, u in session.execute(
         select(Account.platform, Account.user_id).where(Account.person_id.in_(person_ids)))]
+
+
+def contacts_by_language(session: Session, person_ids: list[int]
+                         ) -> dict[str, list[tuple[str, str]]]:
+    """`contacts`, grouped by the language each person's notifications are written in."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    if not person_ids:
+        return out
+    for platform, user_id, language in session.execute(
+            select(Account.platform, Account.user_id, Person.language)
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.person_id.in_(person_ids)).order_by(Account.id)):
+        out.setdefault(language or "en", []).append((platform, user_id))
+    return out
+
+
+def set_language(session: Session, platform: str, user_id: str, language: str) -> bool:
+    """The person behind this account chose a language: their notifications follow it.
+    False for someone without a role (nothing is stored about them here)."""
+    person_id = session.scalar(select(Account.person_id).where(
+        Account.platform == platform, Account.user_id == user_id))
+    if person_id is None:
+        return False
+    session.execute(update(Person).where(Person.id == person_id).values(language=language))
+    return True
 
 
 def admins(session: Session) -> list[int]:

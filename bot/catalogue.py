@@ -1,11 +1,18 @@
 """Every word the bot says, keyed by message id, ready for translation.
 
-English first; a Welsh catalogue ("cy") is wanted and plugs in as another dict with the
-same keys (a missing key falls back to English). Keep messages short, warm and plain:
+English first; Welsh ("cy") is bot/catalogue_cy.py, another dict with the same keys (a
+missing key falls back to English; tests/test_catalogue.py fails on one). A third
+language: docs/languages.md. Keep messages short, warm and plain:
 people reading them may be having the worst day of their lives.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from bot.catalogue_cy import CY
 
 EN: dict[str, str] = {
     # greeting and commands
@@ -26,12 +33,17 @@ EN: dict[str, str] = {
     "place_which": "Which of these places did you mean?",
     "location_invalid": "Sorry, I couldn't read that location. Send a postcode or town "
                         "instead, or choose online meetings.",
+    # /language (/iaith): the language's own name on its button, in every catalogue.
+    "lang_name": "English",
+    "language_ask": "Which language would you like? Pa iaith hoffet ti?",
+    "language_set": "OK, I'll speak English from now on. (/iaith for Cymraeg.)",
     "help": (
         "I can find recovery groups, meetings and support near you.\n"
         "Tell me what you'd like help with and where you are, for example "
         "\"alcohol, Leeds\".\n"
         "/start - begin again\n/crisis - urgent help now\n/privacy - what I keep\n"
-        "/forget - delete everything I hold about you\n/cancel - stop what we're doing"
+        "/forget - delete everything I hold about you\n/cancel - stop what we're doing\n"
+        "/language - Cymraeg"
     ),
     "privacy": (
         "What I keep: what you asked for (like \"alcohol\"), a rough area (about 1 km) "
@@ -40,8 +52,8 @@ EN: dict[str, str] = {
         "code that can't be turned back into your account.\n"
         "How long: {ttl_hours} hours after your last message, then it's deleted.\n"
         "Problem reports about a listing keep no trace of who sent them.\n"
-        "If you /subscribe to news, I keep your chat id, a rough area and the topics you "
-        "chose, until you send /unsubscribe.\n"
+        "If you /subscribe to news, I keep your chat id, a rough area, the topics you "
+        "chose and your language, until you send /unsubscribe.\n"
         "Send /forget at any time to delete everything now, subscriptions included.\n"
         "The app you use (like Telegram or Discord) also sees your messages, under its "
         "own privacy terms."
@@ -154,7 +166,8 @@ EN: dict[str, str] = {
     "fw_part_morning": "morning", "fw_part_afternoon": "afternoon",
     "fw_part_evening": "evening", "fw_after": "after {hour}", "fw_before": "before {hour}",
     # languages a search can ask for (directory/filters.py LANGUAGE_NAMES)
-    "lang_cy": "Welsh", "lang_pl": "Polish", "lang_pa": "Punjabi", "lang_ur": "Urdu",
+    "lang_en": "English", "lang_cy": "Welsh", "lang_pl": "Polish", "lang_pa": "Punjabi",
+    "lang_ur": "Urdu",
     "lang_es": "Spanish", "lang_ro": "Romanian", "lang_ar": "Arabic",
     "lang_pt": "Portuguese", "lang_bn": "Bengali", "lang_lt": "Lithuanian",
     "lang_so": "Somali", "lang_gu": "Gujarati", "lang_it": "Italian", "lang_fr": "French",
@@ -257,6 +270,7 @@ EN: dict[str, str] = {
     "tg_cmd_crisis": "Urgent help now",
     "tg_cmd_privacy": "What I keep about you",
     "tg_cmd_forget": "Delete everything I hold about you",
+    "tg_cmd_language": "Cymraeg / English",
     # Discord's own controls, slash commands and server announcements
     "dc_dm_button": "Continue in DMs",
     "dc_dm_open": "Open our DMs",
@@ -276,6 +290,7 @@ EN: dict[str, str] = {
     "dc_cmd_crisis": "Urgent help, right now",
     "dc_cmd_privacy": "What I keep about you, and for how long",
     "dc_cmd_forget": "Delete everything I hold about you",
+    "dc_cmd_language": "Cymraeg / English: choose the language I speak",
     "dc_cmd_announcements": "Where this server gets Recovery Connector announcements",
     "dc_cmd_ann_set": "Post Recovery Connector announcements in a channel",
     "dc_cmd_ann_off": "Stop Recovery Connector announcements in this server",
@@ -438,6 +453,8 @@ EN: dict[str, str] = {
     "v_f_join": "Join link",
     "v_f_description": "Description",
     "v_f_notes": "Notes",
+    "v_f_name_in": "{language} name",
+    "v_f_description_in": "{language} description",
     "v_f_status": "Status",
     "v_f_attendance": "Joining",
     "v_b_cancel": "Cancel",
@@ -526,12 +543,150 @@ EN: dict[str, str] = {
     "bc_b_now": "Send now to {n}",
     "bc_b_schedule": "Schedule",
     "bc_b_cancel_one": "Cancel #{id}",
+    # A broadcast in other languages: {language} is a language's name ("Welsh").
+    "bc_b_add_version": "Add a {language} version",
+    "bc_b_change_version": "Change the {language} version",
+    "bc_b_back": "Back",
+    "bc_write_version": "Language: {language}. Write the message in it. People who chose "
+                        "this language get it; everyone else gets the main text.",
+    "bc_version_preview": "This is exactly what people who chose {language} will get:",
+    "bc_versions": "Versions (each person gets the one in their language, else the main "
+                   "text):",
+    "bc_version_line": "• {language}: \"{snippet}\"",
+    "bc_version_main": "(main text)",
+    # Schedules in words (bot/wording.py describe_schedule; in English the same as
+    # directory/schedule.py `describe`). Day names inside these phrases are bare
+    # ("Monday"; Welsh "Llun") so each language's templates carry its own word for "day"
+    # and its mutations ("Ail ddydd Llun"): joining words come from keys, not code.
+    "sch_appointment": "By appointment",
+    "sch_always_open": "Open any time",
+    "sch_unknown": "Times not known",
+    "sch_day_0": "Monday", "sch_day_1": "Tuesday", "sch_day_2": "Wednesday",
+    "sch_day_3": "Thursday", "sch_day_4": "Friday", "sch_day_5": "Saturday",
+    "sch_day_6": "Sunday",
+    "sch_weekly": "{days}",  # days: sch_weekly_day joined by sch_weekly_sep/_and
+    "sch_weekly_day": "{day}s",
+    "sch_weekly_sep": ", ",
+    "sch_weekly_and": " and ",
+    "sch_fortnightly": "Every other {days}",  # days: sch_day_N joined by sch_and_day
+    "sch_and_day": " and ",
+    # One week of the month (its own phrase: Welsh puts "ail" before the day, "cyntaf"
+    # after it), then several weeks (sch_week_N joined by sch_and_week_N).
+    "sch_monthly_1": "1st {days} of the month", "sch_monthly_2": "2nd {days} of the month",
+    "sch_monthly_3": "3rd {days} of the month", "sch_monthly_4": "4th {days} of the month",
+    "sch_monthly_5": "5th {days} of the month",
+    "sch_monthly_last": "last {days} of the month",
+    "sch_monthly": "{weeks} {days} of the month",
+    "sch_week_1": "1st", "sch_week_2": "2nd", "sch_week_3": "3rd", "sch_week_4": "4th",
+    "sch_week_5": "5th", "sch_week_last": "last",
+    "sch_and_week_1": " and 1st", "sch_and_week_2": " and 2nd", "sch_and_week_3": " and 3rd",
+    "sch_and_week_4": " and 4th", "sch_and_week_5": " and 5th",
+    "sch_and_week_last": " and last",
+    "sch_at": "{days}, {start}",
+    "sch_from_to": "{days}, {start}-{end}",
+    # Dates and times (bot/wording.py): a day on its own, and in a date (English shows
+    # today's short forms, as strftime("%a %d %b") gives them).
+    "day_0": "Monday", "day_1": "Tuesday", "day_2": "Wednesday", "day_3": "Thursday",
+    "day_4": "Friday", "day_5": "Saturday", "day_6": "Sunday",
+    "date_day_0": "Mon", "date_day_1": "Tue", "date_day_2": "Wed", "date_day_3": "Thu",
+    "date_day_4": "Fri", "date_day_5": "Sat", "date_day_6": "Sun",
+    "month_1": "Jan", "month_2": "Feb", "month_3": "Mar", "month_4": "Apr", "month_5": "May",
+    "month_6": "Jun", "month_7": "Jul", "month_8": "Aug", "month_9": "Sep",
+    "month_10": "Oct", "month_11": "Nov", "month_12": "Dec",
+    "when_today": "today {time}",
+    "when_tomorrow": "tomorrow {time}",
+    "when_date": "{day} {date:02d} {month} {time}",
+    "when_date_year": "{day} {date:02d} {month} {year} {time}",
+    "date_long": "{date:02d} {month} {year}",
+    # Distances: "1.2", "12" (bot/wording.py format_km), then where_km.
+    "decimal_point": ".",
+    # Crisis contact lines, as bot/crisis/contacts.py CrisisContact.line builds them in
+    # English ("• Name (Nation): how"); the numbers must be those of contacts.py
+    # (tests/test_catalogue.py checks both languages against it).
+    "cc_line": "• {name}{where}: {how}",
+    "cc_where": " ({nations})",
+    "cc_nations_sep": ", ",
+    "nation_england": "England", "nation_wales": "Wales", "nation_scotland": "Scotland",
+    "nation_northern_ireland": "Northern Ireland",
+    "cc_name_emergency": "Emergency services",
+    "cc_how_emergency": "call 999 (112 also works)",
+    "cc_name_samaritans": "Samaritans",
+    "cc_how_samaritans": "call 116 123 (free, 24/7)",
+    "cc_name_samaritans_welsh": "Samaritans Welsh Language Line",
+    "cc_how_samaritans_welsh": "call 0808 164 0123 (7pm to 11pm every day)",
+    "cc_name_shout": "Shout",
+    "cc_how_shout": "text SHOUT to 85258 (24/7)",
+    "cc_name_nhs111": "NHS 111",
+    "cc_how_nhs111": "call 111 and choose the mental health option (24/7)",
+    "cc_name_breathing_space": "Breathing Space",
+    "cc_how_breathing_space": "call 0800 83 85 87 (weekday evenings, and all weekend from "
+                              "Friday 6pm)",
+    "cc_name_lifeline": "Lifeline",
+    "cc_how_lifeline": "call 0808 808 8000 (24/7)",
+    "cc_name_call_wales": "C.A.L.L. listening line",
+    "cc_how_call_wales": "call 0800 132 737 or text \"help\" to 81066",
+    "cc_name_da_england": "National Domestic Abuse Helpline",
+    "cc_how_da_england": "call 0808 2000 247 (24/7)",
+    "cc_name_da_wales": "Live Fear Free",
+    "cc_how_da_wales": "call 0808 80 10 800 (24/7)",
+    "cc_name_da_scotland": "Domestic Abuse and Forced Marriage Helpline",
+    "cc_how_da_scotland": "call 0800 027 1234 (24/7)",
+    "cc_name_da_ni": "Domestic and Sexual Abuse Helpline",
+    "cc_how_da_ni": "call 0808 802 1414 (24/7)",
+    "cc_name_mens_advice": "Men's Advice Line (for men)",
+    "cc_how_mens_advice": "call 0808 8010 327 (weekdays)",
+    "cc_name_respect": "Respect Phoneline (if you're worried you might hurt someone)",
+    "cc_how_respect": "call 0808 802 4040",
+    "cc_name_childline": "Childline (for children and young people)",
+    "cc_how_childline": "call 0800 1111 (24/7)",
+    "cc_name_nspcc": "NSPCC (adults worried about a child)",
+    "cc_how_nspcc": "call 0808 800 5000 (weekdays 8am to 10pm, weekends 9am to 6pm)",
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "cy": CY}
+
+# A listing's name and description in each language but English are fields volunteers
+# /edit (directory/fields.py translation_fields, keyed "name_cy"): their labels
+# ("v_f_name_cy": "Welsh name") come from one template per catalogue, so a new language
+# brings its fields with no new keys.
+for _catalogue in CATALOGUES.values():
+    for _code in CATALOGUES:
+        if _code == "en":
+            continue
+        _language = _catalogue.get(f"lang_{_code}") or EN.get(f"lang_{_code}", _code)
+        for _part in ("name", "description"):
+            _template = _catalogue.get(f"v_f_{_part}_in") or EN[f"v_f_{_part}_in"]
+            _catalogue.setdefault(f"v_f_{_part}_{_code}", _template.format(language=_language))
 
 
-def t(key: str, lang: str = "en", **values: object) -> str:
-    """The message `key` in `lang` (English if missing), with values filled in."""
-    template = CATALOGUES.get(lang, EN).get(key) or EN[key]
+# The language of the turn being handled (bot/conversation.py sets it from the
+# conversation's state for the length of a turn; adapters from a reply's `lang`). A
+# context variable, so concurrent turns in other tasks or threads keep their own.
+_LANGUAGE: ContextVar[str] = ContextVar("language", default="en")
+
+
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The message `key` in `lang` (default: the current turn's language; English where
+    a catalogue lacks the key), with values filled in."""
+    template = CATALOGUES.get(lang or _LANGUAGE.get(), EN).get(key) or EN[key]
     return template.format(**values) if values else template
+
+
+def current_language() -> str:
+    return _LANGUAGE.get()
+
+
+def speak(lang: str) -> None:
+    """Switch the current turn's language (/language); a `speaking` block around the
+    turn puts the old one back when it ends."""
+    _LANGUAGE.set(lang if lang in CATALOGUES else "en")
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[None]:
+    """Within the block, t() speaks `lang` (a code in CATALOGUES; others mean English)."""
+    token = _LANGUAGE.set(lang if lang in CATALOGUES else "en")
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)

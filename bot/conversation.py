@@ -31,19 +31,21 @@ from sqlalchemy.orm import joinedload, sessionmaker
 
 import bot.state
 from bot import claims
-from bot.catalogue import t
+from bot.catalogue import CATALOGUES, current_language, speak, speaking, t
 from bot.crisis import CrisisSignal, Reading, read
 from bot.crisis.reply import crisis_reply, fallback_replies, signpost_reply, unsafe_reply
 from bot.features import Feature, Turn, b, payload_number
+from bot.language_words import HOME_NATIONS, choice_number, detect_language, yes_no
 from bot.state import PlaceMemo, State
 from bot.types import MAX_REPLY_CHARS, Button, Incoming, PlaceCard, Reply
+from bot.wording import describe_schedule, describe_when, distance, format_date
 from directory.db import scrub
 from directory.filters import DAYS, Filters, find_filters
 from directory.finder import ListingView, Request, load_views, understand_request, view
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer, GeoResult
 from directory.models import REPORT_REASONS, Listing, ProblemReport
-from directory.schedule import DAY_NAMES, LONDON, Schedule, next_occurrence
+from directory.schedule import LONDON, Schedule, next_occurrence
 from directory.search import DirectorySearch, Query
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,7 @@ NEED_BUTTONS = ("alcohol", "drugs", "gambling", "family", "mental_health")
 ONLINE_WORDS = re.compile(r"\b(?:online|on-line|zoom|virtual)\b", re.IGNORECASE)
 NO_DANGER = Reading(None)
 # The commands every platform menu shows; features add theirs per role (menu()).
-CORE_MENU = ("start", "help", "crisis", "privacy", "forget")
+CORE_MENU = ("start", "help", "crisis", "privacy", "forget", "language")
 MENU_RANKS: dict[str | None, tuple[str, ...]] = {
     None: ("everyone",), "volunteer": ("everyone", "volunteer"),
     "admin": ("everyone", "volunteer", "admin"),
@@ -162,27 +164,41 @@ class Conversation:
         if signal is None:
             return None
         log.warning("crisis signal", extra={"conv": msg.ref.log_id})
-        return crisis_reply(signal, await self._nation_for(msg))
+        nation, lang = await self._nation_for(msg)
+        with speaking(lang):
+            return replace(crisis_reply(signal, nation), lang=current_language())
 
-    async def _nation_for(self, msg: Incoming) -> str | None:
-        found = understand_request(clean(msg.text or ""), self.gazetteer).place
+    async def _nation_for(self, msg: Incoming) -> tuple[str | None, str]:
+        """The nation (for its lines) and the language to answer in: from the message
+        itself, else from the stored state if the database answers in time."""
+        text = clean(msg.text or "")
+        found = understand_request(text, self.gazetteer).place
+        nation = None
         if found is not None and found.status == "found" and found.place is not None:
-            return self._nation_at(found.place.latitude, found.place.longitude)
+            nation = self._nation_at(found.place.latitude, found.place.longitude)
+        said = detect_language(text)
 
-        def stored() -> str | None:
+        def stored() -> State:
             with self.sessions() as session:
-                return self._nation(bot.state.load(session, msg.ref.key, self.clock()))
+                return bot.state.load(session, msg.ref.key, self.clock())
         try:
-            return await asyncio.wait_for(asyncio.to_thread(stored),
-                                          FIRST_AID_LOOKUP_SECONDS)
-        except Exception:  # noqa: BLE001 - no nation is a fine answer; the contacts go
-            return None
+            state = await asyncio.wait_for(asyncio.to_thread(stored),
+                                           FIRST_AID_LOOKUP_SECONDS)
+        except Exception:  # noqa: BLE001 - without it the contacts go out all the same
+            state = State()
+        lang = said or state.language or _hinted(msg)
+        return nation or self._nation(state), lang
 
     async def _handle(self, msg: Incoming, reading: Reading) -> list[Reply]:
         """Run the turn in a worker thread, for at most `turn_wait_seconds` (a danger
         message's: `crisis_wait_seconds`): a hung or slow database never leaves anyone
         unanswered, and never holds contacts back (a late turn is rolled back, so
         nothing of it is kept or replayed)."""
+        with speaking(detect_language(clean(msg.text or "")) or _hinted(msg)):
+            # Answers made without the database speak the message's language.
+            return await self._handle_in_thread(msg, reading)
+
+    async def _handle_in_thread(self, msg: Incoming, reading: Reading) -> list[Reply]:
         abandoned = threading.Event()
         signal = reading.signal
         sent = msg.contacts_sent
@@ -195,16 +211,16 @@ class Conversation:
             except TimeoutError:
                 abandoned.set()
                 log.error("turn too slow: answered without it", extra={"conv": msg.ref.log_id})
-                return fallback_replies("db_down", signal, contacts_sent=sent)
+                return _spoken(fallback_replies("db_down", signal, contacts_sent=sent))
         except SQLAlchemyError as exc:
             # The exception's type only: its message can hold SQL and values.
             log.error("database error: %s", type(exc).__name__,
                       extra={"conv": msg.ref.log_id})
-            return fallback_replies("db_down", signal, contacts_sent=sent)
+            return _spoken(fallback_replies("db_down", signal, contacts_sent=sent))
         except Exception as exc:  # noqa: BLE001 - a bug must not leave anyone unanswered
             log.error("turn failed: %s", type(exc).__name__, extra={"conv": msg.ref.log_id},
                       exc_info=False)
-            return fallback_replies("went_wrong", signal, contacts_sent=sent)
+            return _spoken(fallback_replies("went_wrong", signal, contacts_sent=sent))
 
     def _greeting(self) -> str:
         return t("greeting", ttl_hours=int(self.config.ttl.total_seconds() // 3600))
@@ -250,22 +266,18 @@ class Conversation:
             state = bot.state.load(session, msg.ref.key, now)
             step, flow = state.step, dict(state.flow)
             turn = Turn(msg, state, session, now, text=clean(msg.text or ""))
-            keep = True
-            if reading.signal is not None:
-                # Contacts alone change nothing: nothing is written for them.
-                keep = self._crisis_turn(turn, reading.signal)
-            else:
-                self._dispatch(turn)
-                if reading.mentioned and turn.state.step not in self.drafting_steps:
-                    turn.replies.insert(0, signpost_reply(reading.mentioned,
-                                                          self._nation(turn.state)))
-            if step in self.feature_steps:
-                # However the person moved on, what the flow they left drafted goes.
-                self.feature_steps[step].left(turn, step, flow)
+            # A new conversation speaks the language of its first message (or of the
+            # person's app); /language changes it (speak() within the turn).
+            state.language = state.language or current_language()
+            with speaking(state.language):
+                keep = self._run(turn, reading, step, flow)
+                # However the state was replaced (/cancel, Start again), the language
+                # stays the one spoken; replies carry it for the adapters' own words.
+                turn.state.language = current_language()
+                replies = [replace(_fit(r), lang=turn.state.language) for r in turn.replies]
             if abandoned is not None and abandoned.is_set():
                 session.rollback()  # the contacts went out without this turn
                 return []
-            replies = [_fit(r) for r in turn.replies]
             if keep:
                 _location_asked(replies, state.location_asked, turn.state)
             if turn.erase:
@@ -286,6 +298,22 @@ class Conversation:
                         "checkpoint empties it", extra={"conv": msg.ref.log_id})
         log.info("turn", extra={"conv": msg.ref.log_id, "step": turn.state.step})
         return replies
+
+    def _run(self, turn: Turn, reading: Reading, step: str, flow: dict) -> bool:
+        """The turn's work; False if nothing of it is to be saved (contacts alone)."""
+        keep = True
+        if reading.signal is not None:
+            # Contacts alone change nothing: nothing is written for them.
+            keep = self._crisis_turn(turn, reading.signal)
+        else:
+            self._dispatch(turn)
+            if reading.mentioned and turn.state.step not in self.drafting_steps:
+                turn.replies.insert(0, signpost_reply(reading.mentioned,
+                                                      self._nation(turn.state)))
+        if step in self.feature_steps:
+            # However the person moved on, what the flow they left drafted goes.
+            self.feature_steps[step].left(turn, step, flow)
+        return keep
 
     def _dispatch(self, turn: Turn) -> None:
         msg, text = turn.msg, turn.text
@@ -308,6 +336,9 @@ class Conversation:
         if msg.payload == "unsafe":
             turn.replies.append(unsafe_reply(self._nation(turn.state)))
             return
+        if msg.payload and msg.payload.startswith(LANGUAGE_PAYLOAD):
+            self._switch_language(turn, msg.payload[len(LANGUAGE_PAYLOAD):])
+            return
         if msg.location is not None:
             loc = msg.location
             if not _valid_location(loc.latitude, loc.longitude):
@@ -328,10 +359,30 @@ class Conversation:
             return
         step = Step(turn.state.step) if turn.state.step in Step.__members__.values() \
             else Step.NEW
-        if text and not msg.payload and step != Step.CONFIRM_FORGET and \
+        if text and not msg.payload and (payload := self._typed_choice(turn, step)):
+            # "2", "dau", "yes", "ie": what a button would have said.
+            turn.msg = replace(msg, payload=payload)
+        elif text and not msg.payload and step != Step.CONFIRM_FORGET and \
                 self._understood(turn):
             return
         STEPS[step](self, turn)
+
+    def _typed_choice(self, turn: Turn, step: Step) -> str | None:
+        """The payload of the button that a typed answer names: a number of a result or
+        a place (in words too: "dau"), or yes/no to deleting, in the turn's language."""
+        lang, state = current_language(), turn.state
+        if step == Step.CONFIRM_FORGET:
+            answer = yes_no(turn.text, lang)
+            return None if answer is None else ("fy" if answer else "fn")
+        n = choice_number(turn.text, lang)
+        if n is None:
+            return None
+        if step == Step.CHOOSE_PLACE and 1 <= n <= len(state.choices):
+            return f"c{n - 1}"
+        if step in (Step.RESULTS, Step.DETAILS) and \
+                0 <= n - 1 - state.offset < len(state.results):
+            return f"d{n - 1 - state.offset}"
+        return None
 
     # -- global commands ----------------------------------------------------------
 
@@ -365,6 +416,31 @@ class Conversation:
     def _cmd_cancel(self, turn: Turn, _arg: str) -> None:
         turn.state = State()
         turn.say(t("cancelled"))
+
+    def _cmd_language(self, turn: Turn, arg: str) -> None:
+        """/language, /iaith: switch at any step; with a name ("cymraeg", "en"), at once."""
+        chosen = _language_named(arg) if arg else None
+        if chosen is not None:
+            self._switch_language(turn, chosen)
+            return
+        turn.say(t("language_ask"), (tuple(Button(t("lang_name", code), LANGUAGE_PAYLOAD + code)
+                                           for code in CATALOGUES),))
+
+    def _switch_language(self, turn: Turn, code: str) -> None:
+        """Speak `code` from now on, and ask again what the step was asking."""
+        if code not in CATALOGUES:
+            return
+        speak(code)
+        turn.state.language = code
+        for feature in self.features:  # subscriptions, volunteers' notifications
+            feature.language_changed(turn)
+        turn.say(t("language_set"))
+        if turn.state.step in self.feature_steps:
+            return  # a guided flow's next question comes in the new language
+        if turn.state.step == Step.NEW:
+            self._restart(turn, greet=True)
+        else:
+            self._resume(turn)
 
     def _resume(self, turn: Turn) -> None:
         """Carry on after the crisis reply: ask the current step's question again."""
@@ -433,6 +509,14 @@ class Conversation:
         """Remember a found place; for an ambiguous one ask which. True if found."""
         if result.status == "found" and result.place is not None:
             p = result.place
+            turn.state.place = _coarse(p.name, p.latitude, p.longitude)
+            turn.state.online_only = False
+            return True
+        home = HOME_NATIONS.get(current_language())
+        ours = [c for c in result.candidates if home and c.country == home]
+        if result.status == "ambiguous" and len(ours) == 1:
+            # "Bangor" in a Welsh conversation: Bangor, Wales (bot/language_words.py).
+            p = ours[0]
             turn.state.place = _coarse(p.name, p.latitude, p.longitude)
             turn.state.online_only = False
             return True
@@ -681,8 +765,9 @@ class Conversation:
                  if v.attendance == "phone" and v.phone][:HELPLINES_SHOWN]
         if not views:
             return []
-        return [t("results_helplines")] + [t("helpline_line", name=v.name, phone=v.phone)
-                                           for v in views]
+        return [t("results_helplines")] + [
+            t("helpline_line", name=v.localised(current_language()).name, phone=v.phone)
+            for v in views]
 
     def _results_buttons(self, turn: Turn, more: bool, count: int = 0
                          ) -> tuple[tuple[Button, ...], ...]:
@@ -728,14 +813,16 @@ class Conversation:
 
     def _result_line(self, n: int, v: ListingView, now: datetime,
                      filters: Filters | None = None) -> str:
+        v = v.localised(current_language())  # the Welsh name in a Welsh conversation
+        lang = current_language()
         if v.attendance == "phone":
             where = t("where_phone")
         elif v.distance_km is not None:
-            where = t("where_km", km=_km(v.distance_km))
+            where = distance(v.distance_km, lang)
         else:
             where = t("where_online")
-        when = (t("when_next", when=_when(v.next_meeting, now)) if v.next_meeting
-                else t("when_unknown", schedule=v.schedule))
+        when = (t("when_next", when=describe_when(v.next_meeting, now, lang)) if v.next_meeting
+                else t("when_unknown", schedule=_schedule(v, lang)))
         line = t("result_line", n=n, name=v.name, kind=t(f"k_{v.kind}"), where=where,
                  when=when)
         if filters and (matches := self._matches(v, filters, now)):
@@ -751,7 +838,7 @@ class Conversation:
         if row is None or row.status == "closed":
             self._show_results(turn)
             return
-        v = view(row)
+        v = view(row).localised(current_language())
         turn.state.step = Step.DETAILS
         turn.state.listing = listing_id
         lines = [v.name, f"{t('o_' + v.organisation_kind)}: {v.organisation}"]
@@ -759,12 +846,13 @@ class Conversation:
             lines.append(v.description[:600])
         if v.status == "temporarily_closed":
             lines.append(t("details_closed", note=v.status_note or ""))
-        lines.append(t("details_schedule", schedule=v.schedule))
+        lang = current_language()
+        lines.append(t("details_schedule", schedule=_schedule(v, lang)))
         nxt = next_occurrence(Schedule(row.schedule_kind, tuple(row.days or ()),
                                        tuple(row.month_weeks or ()), row.anchor_date,
                                        row.start_time, row.end_time), turn.now)
         if nxt:
-            lines.append(t("details_next", when=_when(nxt, turn.now)))
+            lines.append(t("details_next", when=describe_when(nxt, turn.now, lang)))
         card = None
         address = ", ".join(x for x in (v.venue_name, v.address, v.postcode) if x)
         if address:
@@ -780,13 +868,12 @@ class Conversation:
         if v.website:
             lines.append(t("details_website", url=v.website))
         if v.audience:
-            lines.append(t("details_for", audience=", ".join(a.replace("_", " ")
-                                                              for a in v.audience)))
+            lines.append(t("details_for", audience=", ".join(_code_words(v.audience))))
         if v.accessibility:
-            lines.append(t("details_access", access=", ".join(a.replace("_", " ")
-                                                              for a in v.accessibility)))
+            lines.append(t("details_access", access=", ".join(_code_words(v.accessibility))))
         if v.last_verified and turn.now - v.last_verified <= self.config.stale_after:
-            lines.append(t("details_checked", date=v.last_verified.strftime("%d %b %Y")))
+            lines.append(t("details_checked",
+                           date=format_date(v.last_verified.astimezone(LONDON).date(), lang)))
         else:
             lines.append(t("details_not_checked"))
         if v.is_demo:
@@ -813,7 +900,33 @@ COMMANDS: dict[str, Callable[[Conversation, Turn, str], None]] = {
     "privacy": Conversation._cmd_privacy,
     "forget": Conversation._cmd_forget,
     "cancel": Conversation._cmd_cancel,
+    "language": Conversation._cmd_language,
+    "iaith": Conversation._cmd_language,  # Welsh for "language"
 }
+# A language button's payload: this and the code ("lang-cy").
+LANGUAGE_PAYLOAD = "lang-"
+
+
+def _hinted(msg: Incoming) -> str:
+    """The language of the person's app, if we speak it ("cy-GB" -> "cy"), else English."""
+    code = (msg.language_hint or "").lower().split("-")[0].split("_")[0]
+    return code if code in CATALOGUES else "en"
+
+
+def _language_named(words: str) -> str | None:
+    """The language code `words` names in any catalogue: its code, its own name
+    ("Cymraeg") or its name in another language ("Welsh", "Saesneg")."""
+    wanted = words.strip().lower()
+    for code in CATALOGUES:
+        names = {code, t("lang_name", code).lower()}
+        names |= {t(f"lang_{code}", other).lower() for other in CATALOGUES}
+        if wanted in names:
+            return code
+    return None
+
+
+def _spoken(replies: list[Reply]) -> list[Reply]:
+    return [replace(r, lang=current_language()) for r in replies]
 
 
 def _need_buttons() -> tuple[tuple[Button, ...], ...]:
@@ -848,17 +961,15 @@ def _coarse(label: str, lat: float, lon: float) -> PlaceMemo:
     return PlaceMemo(label, round(lat, 2), round(lon, 2))
 
 
-def _km(km: float) -> str:
-    return f"{km:.1f}" if km < 10 else f"{km:.0f}"
+def _schedule(v: ListingView, lang: str) -> str:
+    """A listing's schedule in words, in `lang`."""
+    return describe_schedule(v.timetable, lang) if v.timetable is not None else v.schedule
 
 
-def _when(when: datetime, now: datetime) -> str:
-    local, today = when.astimezone(LONDON), now.astimezone(LONDON).date()
-    if local.date() == today:
-        return "today " + local.strftime("%H:%M")
-    if local.date() == today + timedelta(days=1):
-        return "tomorrow " + local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")
+def _code_words(codes: Sequence[str]) -> list[str]:
+    """Who a listing is for, or its access, in words ("women only", "step-free")."""
+    return [t(f"fm_{c}") if f"fm_{c}" in CATALOGUES["en"] else c.replace("_", " ")
+            for c in codes]
 
 
 def osm_url(lat: float, lon: float) -> str:
@@ -893,7 +1004,7 @@ def _when_words(code: str) -> str:
         return t(f"fw_{kind}", hour=f"{int(hour):02d}:00")
     day, _, part = code.partition("_")
     if day in DAYS:
-        name = DAY_NAMES[DAYS.index(day)]
+        name = t(f"sch_day_{DAYS.index(day)}")
         return t("fw_day_part", day=name, part=t(f"fw_part_{part}")) if part else \
             t("fw_day", day=name)
     return t(f"fw_{code}")

@@ -108,5 +108,10 @@ class Feature:
     def forget(self, session: Session, ref: ConversationRef) -> None:
         """/forget confirmed: erase what this feature holds about the person."""
 
+    def language_changed(self, turn: Turn) -> None:
+        """The person chose a language (/language, /iaith; `turn.state.language`): what
+        this feature keeps to write to them later (a subscription, a volunteer's
+        notifications) follows it."""
+
     def listing_reported(self, session: Session, listing: Listing, now: datetime) -> None:
         """Someone reported a problem with a listing (nothing about who)."""

@@ -3,6 +3,9 @@ curators): written as rows in the same transaction as the change that caused the
 delivered by whichever process serves that platform. A crash between the two loses
 nothing; workers claim rows with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL so two
 processes never send the same row.
+
+Each row's text is already written in its recipient's language (bot/access.py
+`Person.language`; bot/volunteers/dialogue.py `notify` renders one text per language).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class ConversationRow(Base):
             "state": "special: need codes (what they want help with: alcohol, drugs, "
                      "gambling, ...), a place rounded to about 1 km and its name, the ids of "
                      "listings shown and opened; a volunteer's flow (ids, the field being "
-                     "edited, a new group's values)",
+                     "edited, a new group's values); the language spoken (en, cy)",
             "expires_at": "personal: when the person last wrote (plus the TTL)",
             "active": "personal: false once the platform said they blocked the bot",
         },
@@ -85,6 +85,9 @@ class State:
     # What the results are narrowed to (directory/filters.py Filters.to_json: codes
     # such as "women", "step_free", "tonight"; never the words typed).
     filters: dict = field(default_factory=dict)
+    # The language the bot speaks here ("en", "cy"; "" until the first message chose
+    # it): detected from that message, or set with /language (/iaith).
+    language: str = ""
 
     def to_json(self) -> dict:
         # By hand rather than dataclasses.asdict, whose deep copies showed up as 6% of a
@@ -99,6 +102,7 @@ class State:
             "choices": [memo(c) for c in self.choices],
             "listing": self.listing, "flow": dict(self.flow),
             "location_asked": self.location_asked, "filters": dict(self.filters),
+            "language": self.language,
         }
 
     @classmethod

@@ -53,6 +53,10 @@ class Incoming:
     # (adapters/turns.py) sends `Responder.first_aid` before anything else, so the turn
     # leaves them out.
     contacts_sent: bool = False
+    # The language the platform says the person's app is set to (Telegram's
+    # language_code, such as "cy" or "en-GB"): a hint for a new conversation's language,
+    # never stored.
+    language_hint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,19 +87,22 @@ class Reply:
     # shows a lasting control for it (Telegram's reply keyboard) removes it now. Part of
     # the conversation's state, so every process renders the same.
     dismiss_location: bool = False
+    # The language it is written in, so that an adapter's own words around it (a map
+    # link, "share my location") are in the same one.
+    lang: str = "en"
 
     def plain_text(self) -> str:
         """The reply as plain text, with buttons as numbered choices."""
         lines = [self.text]
         if self.card and self.card.map_url not in self.text:
-            lines.append(t("plain_map", url=self.card.map_url))
+            lines.append(t("plain_map", self.lang, url=self.card.map_url))
         n = 0
         for row in self.buttons:
             for b in row:
                 n += 1
                 lines.append(f"  [{n}] {b.label}")
         if self.request_location:
-            lines.append(t("plain_location"))
+            lines.append(t("plain_location", self.lang))
         return "\n".join(lines)
 
     def all_buttons(self) -> list[Button]:
@@ -106,7 +113,7 @@ class Reply:
         return {"text": self.text,
                 "buttons": [[[b.label, b.payload] for b in row] for row in self.buttons],
                 "request_location": self.request_location, "crisis": self.crisis,
-                "dismiss_location": self.dismiss_location,
+                "dismiss_location": self.dismiss_location, "lang": self.lang,
                 "card": None if card is None else {
                     "title": card.title, "address": card.address, "latitude": card.latitude,
                     "longitude": card.longitude, "map_url": card.map_url}}
@@ -120,7 +127,8 @@ class Reply:
                    request_location=bool(data.get("request_location")),
                    card=PlaceCard(**card) if card else None,
                    crisis=bool(data.get("crisis")),
-                   dismiss_location=bool(data.get("dismiss_location")))
+                   dismiss_location=bool(data.get("dismiss_location")),
+                   lang=str(data.get("lang") or "en"))
 
 
 class Responder(Protocol):

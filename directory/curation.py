@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from directory.fields import with_translations
 from directory.geography import distance_km
 from directory.models import (
     Base,
@@ -43,7 +44,7 @@ from directory.models import (
     Revision,
     UTCDateTime,
 )
-from directory.repository import update_listing
+from directory.repository import mark_curated, update_listing
 from directory.textindex import TextIndex, words
 
 # Who a person's kept work is credited to once they are forgotten (bot/access.py
@@ -135,6 +136,8 @@ def current(listing: Listing, columns: list[str]) -> dict[str, Any]:
 
 def draft(session: Session, listing: Listing, person_id: int, kind: str, field: str,
           after: dict[str, Any], now: datetime) -> ChangeRequest:
+    # One language's name or description joins the listing's other translations.
+    after = with_translations(listing.translations, after)
     change = ChangeRequest(
         listing_id=listing.id, person_id=person_id, kind=kind, field=field,
         before=current(listing, list(after)), after=jsonable(after),
@@ -183,6 +186,8 @@ def apply(session: Session, change: ChangeRequest, actor: str, now: datetime,
     if (conflict := _conflict(listing, change)) is not None:
         change.status, change.decided_at, change.decided_by = "conflict", now, decided_by
         return conflict
+    # The fields a volunteer set are theirs from now on: no import or sync overwrites them.
+    mark_curated(listing, change.after)
     changed = update_listing(session, listing, typed(change.after), actor,
                              action=change.kind if change.kind != "edit" else "update",
                              approved_by=approved_by, batch=change.batch)

@@ -4,7 +4,7 @@ into stored values or a clear, kind reason why not. Shared by every platform."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -298,6 +298,49 @@ FIELDS: tuple[Field, ...] = (
 BY_KEY = {f.key: f for f in FIELDS}
 
 
+def _translated(code: str, part: str, limit: int) -> Callable[[str, Gazetteer],
+                                                              dict[str, Any]]:
+    """One part of the listing's translations; "-" removes it. Only this part is given:
+    curation.draft merges it into the listing's other translations (with_translations)."""
+    plain = _text(part, limit)
+
+    def parse(value: str, geo: Gazetteer) -> dict[str, Any]:
+        return {"translations": {code: {part: plain(value, geo)[part]}}}
+    return parse
+
+
+def translation_fields(codes: Iterable[str]) -> tuple[Field, ...]:
+    """The name and description in each of these languages, as editable fields keyed
+    "name_<code>" and "description_<code>". The bot passes the languages it speaks
+    (bot/catalogue.py CATALOGUES), so a new catalogue brings its fields with it."""
+    return tuple(field for code in codes for field in (
+        Field(f"name_{code}", f"Name ({code})", "Grŵp Adfer Caerdydd",
+              _translated(code, "name", 300), ("translations",)),
+        Field(f"description_{code}", f"Description ({code})", "Grŵp cyfeillgar...",
+              _translated(code, "description", 1000), ("translations",)),
+    ))
+
+
+def with_translations(current: dict[str, Any] | None, values: dict[str, Any]
+                      ) -> dict[str, Any]:
+    """`values` with a partial "translations" ({"cy": {"name": ..}}, None to remove)
+    merged into the listing's `current` ones, so that setting the Welsh name keeps the
+    Welsh description; a language left with nothing is dropped."""
+    if "translations" not in values:
+        return values
+    merged = {code: dict(parts) for code, parts in (current or {}).items()}
+    for code, parts in values["translations"].items():
+        own = merged.setdefault(code, {})
+        for part, text in parts.items():
+            if text is None:
+                own.pop(part, None)
+            else:
+                own[part] = text
+        if not own:
+            del merged[code]
+    return {**values, "translations": merged}
+
+
 def show(values: dict[str, Any]) -> str:
     """A value as a volunteer reads it in a preview."""
     if "schedule_kind" in values:
@@ -315,5 +358,9 @@ def show(values: dict[str, Any]) -> str:
     for column in ("audience", "accessibility"):
         if column in values:
             return _listed(tuple(values[column] or ())) or "(none)"
+    if "translations" in values:  # the texts themselves: "Grŵp Adfer · Grŵp cyfeillgar"
+        texts = [str(text) for parts in (values["translations"] or {}).values()
+                 for text in parts.values() if text]
+        return " · ".join(texts)[:300] or "(none)"
     first = next(iter(values.values()), None)
     return "(none)" if first in (None, "") else str(first)

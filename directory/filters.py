@@ -31,9 +31,12 @@ _ASK = re.compile(
     r"available|friendly|only|welcome|suitable|access(?:ible)?|support|recovery|aa|na|"
     r"ca|ga|cma|smart|al-?anon|alateen|fellowship)\b", re.IGNORECASE)
 
+# "My dad drinks" names who the help is for (the family need), not a men's meeting:
+# parents' words count as an audience unless someone's own relative.
+_NOT_A_RELATIVE = r"(?<!\bmy )(?<!\bour )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bmy step)"
 AUDIENCE_WORDS = {
-    "women": r"\b(?:wom[ae]n'?s?|ladies|female|girls?'?|mums?|mothers)\b",
-    "men": r"\b(?:men'?s?|male|blokes?|lads|dads?|fathers)\b",
+    "women": rf"\b(?:wom[ae]n'?s?|ladies|female|girls?'?|{_NOT_A_RELATIVE}(?:mums?|mothers))\b",
+    "men": rf"\b(?:men'?s?|male|blokes?|lads|{_NOT_A_RELATIVE}(?:dads?|fathers))\b",
     "lgbtq": r"\b(?:lgbt\w*|queer|gay|lesbians?|trans|bisexual|non[- ]binary)\b",
     "young_people": r"\b(?:young(?:er)? (?:people|persons?|adults?|ones|folk)|youth|teens?|"
                     r"teenagers?|under[- ]?(?:18|21|25|26|30|35)s?|students?|"

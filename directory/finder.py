@@ -4,7 +4,7 @@ run the search, and load what is shown about each result."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -90,10 +90,26 @@ class ListingView:
     last_verified: datetime | None
     stale: bool
     is_demo: bool
+    # The name and description in other languages ({"cy": {"name": .., ...}}).
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The schedule itself, for wording it in another language (`schedule` is English);
+    # not part of the JSON output.
+    timetable: Schedule | None = None
+
+    def localised(self, language: str) -> ListingView:
+        """This view with the name and description in `language` where the listing has
+        them (a Welsh conversation shows the Welsh name); otherwise unchanged."""
+        own = self.translations.get(language) or {}
+        if not own:
+            return self
+        return replace(self, name=own.get("name") or self.name,
+                       description=own.get("description") or self.description)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key in self.__slots__:  # type: ignore[attr-defined]
+            if key == "timetable":
+                continue
             value = getattr(self, key)
             if isinstance(value, datetime):
                 value = value.isoformat()
@@ -144,5 +160,6 @@ def view(row: Listing, hit: Hit | None = None) -> ListingView:
         accessibility=tuple(row.accessibility or ()), languages=tuple(row.languages or ()),
         notes=row.notes, status=row.status, status_note=row.status_note,
         last_verified=verified, stale=hit.stale if hit else verified is None,
-        is_demo=row.is_demo or org.is_demo,
+        is_demo=row.is_demo or org.is_demo, translations=dict(row.translations or {}),
+        timetable=schedule,
     )

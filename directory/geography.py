@@ -35,6 +35,12 @@ Capitals say nothing in Title Case or SHOUTED text. Month names ("March") need "
 "live in"; first names that are also towns ("Barry", "Keith") need a locator other than
 "at"/"from". Other names count anywhere ("I'm in Leeds and drinking too much").
 
+Welsh: "yn", "yng", "ym" count as "in", "ger", "yn ymyl", "wrth ymyl" and "agos at" as
+"near". Welsh changes a name's first letter after some words ("yng Nghaerdydd", "ym
+Mangor", "i Gasnewydd", "yn Nhalacharn"); the mutation is undone only right after such a
+word, and only when the name as written is no place and the name undone is (see
+WELSH_UNMUTATE). Some short and Welsh forms GeoNames lacks are listed in WELSH_EXTRA_NAMES.
+
 Misspellings: a name of 6+ letters within 1 slip (2 from 9 letters, 3 from 13) of a town
 of 5,000+, same first letter, is corrected ("Donacster"), unless it is an everyday word
 ("working" is not Woking: COMMON_WORDS, NOT_TYPOS). In running text only the words right
@@ -87,19 +93,70 @@ COUNTRY_SUFFIXES = ("united kingdom", "northern ireland", "great britain", "engl
 
 # Words after which a place is expected. WEAK ones also start everyday phrases
 # ("in hope", "at church", "from work"), so common-word names need more there.
-WEAK_LOCATORS = frozenset({"in", "at", "from"})
-STRONG_LOCATORS = frozenset({"near", "nr", "around", "round", "outside", "nearby"})
+WEAK_LOCATORS = frozenset({"in", "at", "from", "yn", "yng", "ym"})
+STRONG_LOCATORS = frozenset({"near", "nr", "around", "round", "outside", "nearby",
+                             "ger", "ymyl"})  # Welsh "ger", "(yn|wrth) ymyl": near
 # "I live in Reading": where someone is.
 HOME_PAIRS = frozenset({
     ("live", "in"), ("living", "in"), ("lives", "in"), ("lived", "in"), ("based", "in"),
     ("stay", "in"), ("staying", "in"), ("located", "in"), ("moved", "to"), ("close", "to"),
     ("live", "near"), ("im", "from"), ("am", "from"), ("come", "from"), ("comes", "from"),
+    # Welsh: "byw yn/yng/ym" (live in), "dod o" (come from), "symud i" (move to),
+    # "agos at/i" (close to).
+    ("byw", "yn"), ("byw", "yng"), ("byw", "ym"), ("dod", "o"), ("dwad", "o"),
+    ("symud", "i"), ("agos", "at"), ("agos", "i"),
 })
 # "meetings in Bath": where help is wanted (but "meetings in March" may be a date).
 SERVICE_PAIRS = frozenset({
     ("meetings", "in"), ("groups", "in"), ("meeting", "in"), ("group", "in"),
     ("support", "in"), ("help", "in"), ("services", "in"),
+    *((word, yn) for word in ("cyfarfod", "cyfarfodydd", "grwp", "grwpiau", "help",
+                              "cymorth", "cefnogaeth") for yn in ("yn", "yng", "ym")),
 })
+
+# Welsh initial mutations undone: (as written, as in the dictionary), longest first.
+# Nasal after "yn" (yng Nghaerdydd, ym Mangor, yn Nhalacharn, yn Ninbych, ym
+# Mhontypridd); soft after "i", "o", "at", "am", "ar", "drwy", "dros", "heb", "wrth"...
+# (i Gasnewydd, o Fangor, i Ferthyr, i Lanelli, o Ddinbych; "g" is dropped: i Lynebwy);
+# aspirate after "a", "â", "gyda", "tua" (a Chaerdydd, a Thalacharn, a Phontypridd).
+# (Gareth King, Modern Welsh: A Comprehensive Grammar, ch. 1; the Welsh Language
+# Commissioner's place-name guidance writes "yng Nghaerdydd", "ym Mangor".)
+WELSH_UNMUTATE: dict[str, tuple[tuple[str, str], ...]] = {
+    "nasal": (("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ng", "g"), ("m", "b"), ("n", "d")),
+    "soft": (("dd", "d"), ("b", "p"), ("d", "t"), ("g", "c"), ("f", "b"), ("f", "m"),
+             ("l", "ll"), ("r", "rh"), ("", "g")),
+    "aspirate": (("ch", "c"), ("ph", "p"), ("th", "t")),
+}
+ALL_MUTATIONS = ("nasal", "soft", "aspirate")
+# The words after which a place name may be mutated, and which mutations they cause.
+# "yn" comes with any: people who learnt Welsh often write "yn Gaerdydd" or "yn Caerdydd".
+WELSH_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "yn": ALL_MUTATIONS, "yng": ALL_MUTATIONS, "ym": ALL_MUTATIONS, "ger": ALL_MUTATIONS,
+    "i": ("soft",), "o": ("soft",), "at": ("soft",), "am": ("soft",), "ar": ("soft",),
+    "drwy": ("soft",), "trwy": ("soft",), "dros": ("soft",), "heb": ("soft",),
+    "wrth": ("soft",), "hyd": ("soft",), "tan": ("soft",),
+    "ymyl": (),  # "yn ymyl Bangor", "wrth ymyl": near; no mutation follows
+    "a": ("aspirate",), "gyda": ("aspirate",), "tua": ("aspirate",),
+}
+# Triggers that are also English words ("I", "a", "at", "am"): after them a mutation is
+# undone only to a place in Wales or to a name in another language than English
+# ("i Lundain", "o Fryste"), so "I went" never becomes Gwent. The others are only Welsh,
+# and say the place is the Welsh one of two: "ym Mangor" is Bangor, Gwynedd.
+ENGLISH_TOO = frozenset({"i", "o", "a", "at", "am", "ar", "tan", "hyd", "heb"})
+# Words that may open a Welsh answer to "where?": "yng Nghaerdydd", "ger Wrecsam".
+_WELSH_LEADING = frozenset({*WELSH_TRIGGERS, "yn ymyl", "wrth ymyl", "agos at", "agos i"})
+
+# Names that GeoNames (cities500) lacks, as people say them: the everyday short form
+# "Merthyr" and Welsh names missing from its alternate names. The Welsh names are the
+# standard forms of the Welsh Language Commissioner's List of Standardised Welsh Place-names
+# (Rhestr o Enwau Lleoedd Safonol Cymru, welshlanguagecommissioner.wales).
+WELSH_EXTRA_NAMES: dict[str, str] = {
+    "Merthyr": "Merthyr Tydfil",
+    "Glynebwy": "Ebbw Vale",  # GeoNames has only "Glyn Ebwy"
+    "Pontypŵl": "Pontypool",
+    "Rhymni": "Rhymney",
+    "Tref-y-clawdd": "Knighton",
+}
 
 # Months that are also towns ("March", Cambridgeshire): "in March" is nearly always a date.
 TEMPORAL_WORDS = frozenset({"march", "may", "august", "june", "sunday", "christmas"})
@@ -162,7 +219,10 @@ strand street sunk super superior swan sway temple ten tern thorn three timberla
 tor tow towns tumble tun turners under upon upper vale valley vest village virgin wales wall
 wallop war warden ware warren water wear weir wells wen west white whiting wick wig willows
 winch wing wood woods wool worlds worth worthy wrangle zeal
-""".split())
+""".split()) | frozenset("""
+afon bont bryn canol capel castell coed cwm dinas dre dref eglwys ffordd fynydd gorsaf heol
+llan maes mynydd nant orsaf pen pentref pont porth sir stryd tafarn tref ynys ysgol
+""".split())  # Welsh everyday words in place names: "yn y capel" is not Capel St Mary
 
 # Words one slip away from a town ("working" / Woking, "trying" / Tring, "regarding" /
 # Reading, "Darren" / Darwen): never corrected to a place. Listed the same way: first every
@@ -483,6 +543,12 @@ class Gazetteer:
                 is_short = len(parts) < len(words) and (
                     words[:len(parts)] == parts or words[-len(parts):] == parts)
                 self._add_key(key, idx, _SHORT if is_short else _ALT)
+        for extra, name in WELSH_EXTRA_NAMES.items():
+            hits = [i for i, how in self._index.get(normalise(name), []) if how == _PRIMARY]
+            if hits:  # the one in Wales if there are several
+                best = max(hits, key=lambda i: (self._entries[i].country == "Wales",
+                                                self._entries[i].population))
+                self._add_key(normalise(extra), best, _ALT)
         self._assign_display_names()
 
     def _members(self, key: str) -> list[tuple[int, int]]:
@@ -593,12 +659,58 @@ class Gazetteer:
             found = self._lookup(variant, query)
             if found is not None:
                 return found
+        found = self._resolve_welsh(key, query)
+        if found is not None:
+            return found
         fuzzy = self._fuzzy(key)
         if fuzzy is not None:
             found = self._lookup(fuzzy, query)
             if found is not None:
                 return found
         return GeoResult("not_found", query, suggestions=self._suggest(key))
+
+    def _resolve_welsh(self, key: str, query: str) -> GeoResult | None:
+        """A Welsh answer: "yng Nghaerdydd", "ger Wrecsam", "i Gasnewydd", or a mutated
+        name alone ("Nghaerdydd"). Before the typo rule, or "Mangor" would be Magor."""
+        words = key.split()
+        trigger = ""
+        for n in (2, 1):  # "yn ymyl", "wrth ymyl", "agos at", then "yng", "i", ...
+            if len(words) > n and (" ".join(words[:n]) in _WELSH_LEADING):
+                trigger, words = words[n - 1], words[n:]
+                break
+        rest = " ".join(words)
+        if trigger and rest in self._index and rest not in BLOCKED_KEYS:
+            return self._lookup(rest, query, prefer_wales=trigger not in ENGLISH_TOO)
+        kinds = WELSH_TRIGGERS.get(trigger, ALL_MUTATIONS)
+        radical = self._unmutated(rest, kinds, strict=not trigger or trigger in ENGLISH_TOO)
+        if radical is None:
+            return None
+        return self._lookup(radical, query, prefer_wales=True)
+
+    def _unmutated(self, key: str, kinds: Iterable[str], strict: bool) -> str | None:
+        """The name before its first word was mutated ("nghaerdydd" -> "caerdydd"), or
+        None. Only when the name as written is no place and the name undone is one:
+        "Mangor" is no place and Bangor is, while "Mold" stays Mold (not Bold) and "Bury"
+        stays Bury. `strict`: the trigger is also an English word (or there is none), so
+        only a place in Wales or a non-English name counts ("I went" is not Gwent)."""
+        if not key or key in self._index:
+            return None
+        first, _, rest = key.partition(" ")
+        for kind in kinds:
+            for written, radical in WELSH_UNMUTATE[kind]:
+                if not first.startswith(written) or len(first) <= len(written) + 1:
+                    continue
+                if not written and first[0] not in "aeiouwylr":
+                    continue  # the soft mutation drops "g" only before these
+                candidate = radical + first[len(written):] + (" " + rest if rest else "")
+                hits = self._index.get(candidate)
+                if not hits or candidate in BLOCKED_KEYS:
+                    continue
+                if strict and not any(how == _ALT or self._entries[i].country == "Wales"
+                                      for i, how in hits):
+                    continue
+                return candidate
+        return None
 
     @staticmethod
     def _variants(query: str, key: str) -> list[str]:
@@ -613,7 +725,9 @@ class Gazetteer:
             out.append(normalise(query.split(",", 1)[0]))
         return [k for k in out if k and k not in BLOCKED_KEYS]
 
-    def _lookup(self, key: str, query: str) -> GeoResult | None:
+    def _lookup(self, key: str, query: str, prefer_wales: bool = False) -> GeoResult | None:
+        """`prefer_wales`: the name came in Welsh ("ym Mangor"), so of two places it is the
+        one in Wales, if exactly one is."""
         hits = self._index.get(key)
         if not hits:
             return None
@@ -622,6 +736,9 @@ class Gazetteer:
             return GeoResult("found", query, self._place(display[0]))
         members = self._members(key)
         significant = self._significant(members)
+        if prefer_wales and len(significant) > 1:
+            welsh = [i for i in significant if self._entries[i].country == "Wales"]
+            significant = welsh if len(welsh) == 1 else significant
         if len(significant) == 1:
             return GeoResult("found", query, self._place(significant[0]))
         return GeoResult("ambiguous", query,
@@ -758,10 +875,17 @@ class Gazetteer:
         for n in range(min(MAX_NGRAM, len(tokens)), 0, -1):
             for i in range(len(tokens) - n + 1):
                 key = " ".join(t.norm for t in tokens[i:i + n])
+                prev = tokens[i - 1].norm if i >= 1 else ""
+                welsh = prev in WELSH_TRIGGERS and prev not in ENGLISH_TOO
+                if key not in self._index and prev in WELSH_TRIGGERS:
+                    # "yng Nghaerdydd": only right after a word that mutates.
+                    radical = self._unmutated(key, WELSH_TRIGGERS[prev],
+                                              strict=prev in ENGLISH_TOO)
+                    key, welsh = (radical, True) if radical else (key, welsh)
                 if len(key) < 3 or key in BLOCKED_KEYS or key not in self._index:
                     continue
                 span = text[tokens[i].start:tokens[i + n - 1].end]
-                found = self._lookup(key, span)
+                found = self._lookup(key, span, prefer_wales=welsh)
                 if found is not None and self._plausible(key, tokens, i, shouty, text):
                     return found
         for i, t in enumerate(tokens):
@@ -791,6 +915,8 @@ class Gazetteer:
         words = key.split()
         prev = tokens[i - 1].norm if i >= 1 else ""
         before = tokens[i - 2].norm if i >= 2 else ""
+        if prev in ("y", "yr") and before in WELSH_TRIGGERS:  # "yn y Porth", "i'r Barri"
+            prev, before = before, tokens[i - 3].norm if i >= 3 else ""
         near = prev in STRONG_LOCATORS
         home = (before, prev) in HOME_PAIRS
         said_where = home or (before, prev) in SERVICE_PAIRS

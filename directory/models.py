@@ -210,7 +210,8 @@ class Listing(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
                         "venue_name address postcode latitude longitude location_approximate "
                         "online_url website accessibility audience languages version "
                         "stale_reminded_at created_at updated_at status status_note "
-                        "last_verified_at source is_demo changed_in",
+                        "last_verified_at source is_demo changed_in source_id "
+                        "curated_fields translations",
     }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -238,12 +239,19 @@ class Listing(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     location_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
     online_url: Mapped[str | None] = mapped_column(String(500))
-    online_phone: Mapped[str | None] = mapped_column(String(40))
+    # 100: a Zoom one-tap dial string with meeting id and passcode
+    # ("+442034815240,,84912345678#,,,,*9876543210#") runs past 40 characters; the
+    # Meeting Guide spec's conference_phone allows "," "*" "#" for them.
+    online_phone: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(40))
     website: Mapped[str | None] = mapped_column(String(500))
     accessibility: Mapped[list[str]] = mapped_column(default=list)
     audience: Mapped[list[str]] = mapped_column(default=list)
     languages: Mapped[list[str]] = mapped_column(default=list)
+    # The name and description in other languages, keyed by ISO 639-1 code:
+    # {"cy": {"name": "...", "description": "..."}}; a conversation in that language shows
+    # them. JSON, so that a third language needs no new column.
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     notes: Mapped[str | None] = mapped_column(Text)
 
     # Optimistic locking: every update checks and bumps it, so of two people editing the
@@ -251,9 +259,42 @@ class Listing(TimestampMixin, VerificationMixin, ChangeStampMixin, Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     stale_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # Provenance (directory/sources.py): the feed a listing is synced from (None: made
+    # here, or imported from a file), and the fields volunteers have set since, which no
+    # import or sync overwrites (curation.apply marks them; docs/import-formats.md).
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source.id", ondelete="SET NULL"), index=True)
+    curated_fields: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+
     organisation: Mapped[Organisation] = relationship(back_populates="listings")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Source(Base):
+    """A feed the directory is kept in sync with (`recovery-bot directory sync`): where it
+    is, how to read it, and what its last sync did. The HTTP validators (ETag,
+    Last-Modified) are those of the last copy applied, so an unchanged feed costs a 304."""
+
+    __tablename__ = "source"
+    __table_args__ = ({"info": {"privacy": "none: where directory feeds are published and "
+                                           "how their last sync went (counts and an error "
+                                           "message, never a record's values)"}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    format: Mapped[str] = mapped_column(String(24))  # an exchange format, or "auto"
+    # Who runs the meetings when a record does not say ("GA"; directory/fellowships.py),
+    # and needs given to listings that come with none.
+    fellowship: Mapped[str | None] = mapped_column(String(120))
+    needs: Mapped[list[str]] = mapped_column(default=list)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))  # the header, verbatim
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_status: Mapped[str | None] = mapped_column(String(16))  # ok|not_modified|failed
+    last_summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class Revision(Base):

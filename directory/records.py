@@ -56,6 +56,8 @@ class ListingRecord:
     accessibility: list[str] = field(default_factory=list)
     audience: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+    # The name and description in other languages: {"cy": {"name": .., "description": ..}}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: str | None = None
     status: str = "active"
     status_note: str | None = None

@@ -14,6 +14,7 @@ must stamp `changed_in` with bump_version()'s result themselves.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -54,6 +55,9 @@ class Change:
     slug: str
     action: str  # create | update | unchanged
     changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # Curated fields (Listing.curated_fields) whose value the record would have changed,
+    # kept as volunteers set them.
+    kept: list[str] = field(default_factory=list)
 
 
 def directory_version(session: Session) -> int:
@@ -187,26 +191,68 @@ def _upsert(session: Session, entity: str, model: type, slug: str, existing: Any
 
 
 def upsert_organisation(
-    session: Session, rec: OrganisationRecord, actor: str, dry_run: bool = False
+    session: Session, rec: OrganisationRecord, actor: str, dry_run: bool = False, *,
+    known: Mapping[str, Organisation] | None = None,
 ) -> Change:
+    """Create or update an organisation from a record, matched by slug. `known`: the
+    stored organisations by slug, when the caller fetched them in bulk (an import)."""
     values = {k: getattr(rec, k) for k in field_names(OrganisationRecord)}
-    org = session.scalar(select(Organisation).where(Organisation.slug == rec.slug))
+    org = known.get(rec.slug) if known is not None else session.scalar(
+        select(Organisation).where(Organisation.slug == rec.slug))
     return _upsert(session, "organisation", Organisation, rec.slug, org, values, actor,
                    dry_run)
 
 
+# What a volunteer's change touches that is bookkeeping, not a listing's content: never
+# "curated" (a check is not an edit, and every import sets these afresh).
+NOT_CURATED = frozenset({"last_verified_at", "last_verified_by", "stale_reminded_at"})
+# What a sync sets when a listing comes back to its feed, whoever paused it before.
+REOPENED = frozenset({"status", "status_note"})
+
+
 def upsert_listing(
-    session: Session, rec: ListingRecord, actor: str, dry_run: bool = False
+    session: Session, rec: ListingRecord, actor: str, dry_run: bool = False, *,
+    source_id: int | None = None, reopen: bool = False,
+    known: Mapping[str, Listing] | None = None, org_ids: Mapping[str, int] | None = None,
 ) -> Change:
+    """Create or update a listing from a record, matched by slug. The fields volunteers
+    curated (Listing.curated_fields) keep their values: an import or a sync updates the
+    rest (docs/import-formats.md, "Sources and sync"). `source_id`: the source it comes
+    from now; `reopen`: a listing its source had closed is back, so its status is the
+    record's even if a volunteer had set it. `known` (stored listings by slug) and
+    `org_ids` (organisation ids by slug): what the caller fetched in bulk (an import),
+    saving two queries a record."""
     values = {k: getattr(rec, k) for k in field_names(ListingRecord) if k != "organisation_slug"}
-    listing = session.scalar(select(Listing).where(Listing.slug == rec.slug))
+    listing = known.get(rec.slug) if known is not None else session.scalar(
+        select(Listing).where(Listing.slug == rec.slug))
+    kept: list[str] = []
+    if listing is not None and listing.curated_fields:
+        curated = set(listing.curated_fields) - (REOPENED if reopen else set())
+        kept = [k for k in values if k in curated
+                and getattr(listing, k) != _utc({k: values[k]})[k]]
+        values = {k: v for k, v in values.items() if k not in curated}
+    if source_id is not None:
+        values["source_id"] = source_id
     if not dry_run:
-        org_id = session.scalar(
+        org_id = org_ids.get(rec.organisation_slug) if org_ids is not None else None
+        org_id = org_id or session.scalar(
             select(Organisation.id).where(Organisation.slug == rec.organisation_slug))
         if org_id is None:
             raise LookupError(f"organisation {rec.organisation_slug!r} does not exist")
         values["organisation_id"] = org_id
-    return _upsert(session, "listing", Listing, rec.slug, listing, values, actor, dry_run)
+    change = _upsert(session, "listing", Listing, rec.slug, listing, values, actor, dry_run)
+    change.kept = kept
+    return change
+
+
+def mark_curated(listing: Listing, fields: Iterable[str]) -> None:
+    """Record that a volunteer set these fields of the listing, so no import or sync
+    overwrites them (bookkeeping fields are left out)."""
+    wanted = [f for f in fields if f not in NOT_CURATED and f in _LISTING_FIELDS]
+    now_curated = list(listing.curated_fields or [])
+    added = [f for f in wanted if f not in now_curated]
+    if added:
+        listing.curated_fields = sorted([*now_curated, *added])  # a new list: a change
 
 
 def update_listing(session: Session, listing: Listing, values: dict[str, Any], actor: str,
@@ -221,6 +267,9 @@ def update_listing(session: Session, listing: Listing, values: dict[str, Any], a
         session.flush()  # stamps the row and bumps the version (see the mapper events)
         _record(session, "listing", listing, action, actor, changed, approved_by, batch)
     return changed
+
+
+_LISTING_FIELDS = frozenset(field_names(ListingRecord))
 
 
 def organisation_record(org: Organisation) -> OrganisationRecord:

@@ -40,6 +40,13 @@ TEXT_CUTOFF = 0.8
 W_NEEDS, W_DISTANCE, W_TEXT, W_FRESH = 0.45, 0.30, 0.15, 0.10
 # A listing open to anyone in recovery, whatever the substance, counts this much.
 GENERAL_MATCH = 0.3
+# A listing for the wider need of the one asked (drugs, for "heroin": an NA meeting)
+# counts this much: below one for the need itself, above one for anyone.
+PARENT_MATCH = 0.6
+# "My dad drinks": the family need says who the help is for, the substance what about,
+# so for someone asking for both, family groups (Al-Anon, Alateen) come before the
+# drinker's own (AA): a family match counts twice.
+FAMILY_NEED = "family"
 
 NEED_BIT = {n.code: 1 << i for i, n in enumerate(NEEDS)}
 # What each way of attending a search asks for is met by: a hybrid meeting can be
@@ -130,13 +137,13 @@ COLUMNS = (
     Listing.attendance, Listing.status, Listing.schedule_kind, Listing.days,
     Listing.month_weeks, Listing.anchor_date, Listing.start_time,
     Listing.end_time, Listing.audience, Listing.accessibility,
-    Listing.last_verified_at, Listing.languages,
+    Listing.last_verified_at, Listing.languages, Listing.translations, Listing.is_demo,
 )
 # Per-listing arrays, all in listing id order; everything else in an index derives from
 # them (and the text index), so an update only has to merge these.
 PER_LISTING = ("ids", "entries", "needs", "lat", "lon", "audience", "access", "verified",
                "closed", "is_online", "is_national", "meet_days", "start_min", "end_min",
-               "langs")
+               "langs", "demo")
 # meet_days: bit d for each weekday (0 = Monday) a listing can meet on, ALWAYS_BIT for one
 # open any time; start_min/end_min: its wall-clock minutes of the day (end past 1440 when
 # it runs past midnight). A time filter narrows with them before the exact check.
@@ -151,9 +158,10 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
     entries: list[Entry] = []
     ids, needs, lat, lon, aud, acc, verified, closed, online, phone, texts = (
         [], [], [], [], [], [], [], [], [], [], [])
-    meet_days, start_min, end_min, lang_bits = [], [], [], []
+    meet_days, start_min, end_min, lang_bits, demo = [], [], [], [], []
     for (lid, slug, name, org, _org_kind, _kind, lneeds, la, lo, attendance, status,
-         skind, days, weeks, anchor, start, end, audience, access, when, langs) in rows:
+         skind, days, weeks, anchor, start, end, audience, access, when, langs,
+         translations, is_demo) in rows:
         ids.append(lid)
         entries.append(Entry(
             lid, slug, name, attendance, status,
@@ -171,13 +179,17 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
         closed.append(status == "temporarily_closed")
         online.append(attendance in ("online", "hybrid"))
         phone.append(attendance == "phone" or (not has_place and attendance != "online"))
-        texts.append(f"{name} {org}")
+        # Names in other languages too: "Grŵp Adfer Caerdydd" finds the Welsh name.
+        other = " ".join(str(t.get("name") or "") for t in (translations or {}).values()
+                         if isinstance(t, dict))
+        texts.append(f"{name} {other} {org}" if other.strip() else f"{name} {org}")
         schedule = entries[-1].schedule
         meet_days.append(ALWAYS_BIT if skind == "always_open" else
                          sum(1 << d for d in schedule.days) if schedule.meets else 0)
         begins = start.hour * 60 + start.minute if start else 0
         ends = end.hour * 60 + end.minute if end else begins + 60
         lang_bits.append(_mask(langs or (), LANGUAGE_BIT, grow=True))
+        demo.append(bool(is_demo))
         start_min.append(begins)
         end_min.append(ends + 1440 if ends <= begins else ends)
     objects = np.empty(len(entries), dtype=object)
@@ -194,6 +206,7 @@ def _encode(rows: Iterable[tuple]) -> tuple[dict[str, np.ndarray], list[str]]:
         "start_min": np.array(start_min, dtype=np.int32),
         "end_min": np.array(end_min, dtype=np.int32),
         "langs": np.array(lang_bits, dtype=np.int64),
+        "demo": np.array(demo, dtype=bool),
     }, texts
 
 
@@ -215,6 +228,7 @@ class SearchIndex:
     start_min: np.ndarray
     end_min: np.ndarray
     langs: np.ndarray  # LANGUAGE_BIT mask
+    demo: np.ndarray  # a made-up example (is_demo): ranked after real listings
 
     def __init__(self, version: int = -1, rows: Iterable[tuple] = ()) -> None:
         columns, texts = _encode(rows)
@@ -373,9 +387,18 @@ class SearchIndex:
                 qmask = _mask((n for n in q.needs if n in NEED_BIT), NEED_BIT)
             lneeds = self.needs[idx]
             hit = np.bitwise_count(lneeds & qmask).astype(np.float64)
+            asked = len(q.needs)
+            if FAMILY_NEED in q.needs and asked > 1:
+                hit += (lneeds & NEED_BIT[FAMILY_NEED]) != 0
+                asked += 1
+            wider = (lneeds & _mask(expand(q.needs) - q.needs, NEED_BIT)) != 0
             general = (lneeds == 0) | ((lneeds & NEED_BIT[GENERAL_NEED]) != 0)
-            needs_score = np.where(hit > 0, hit / len(q.needs), GENERAL_MATCH)
-            keep &= (hit > 0) | general
+            needs_score = np.where(hit > 0, hit / asked,
+                                   np.where(wider, PARENT_MATCH, GENERAL_MATCH))
+            # A listing asked for by name ("SMART Recovery Liverpool") is wanted,
+            # whatever need the words also named.
+            named = text_scores[idx] >= TEXT_CUTOFF if text_scores is not None else False
+            keep &= (hit > 0) | wider | general | named
         for wanted, column, bits in ((q.audience, self.audience, AUDIENCE_BIT),
                                      (q.accessibility, self.access, ACCESS_BIT)):
             if wanted:
@@ -429,9 +452,10 @@ class SearchIndex:
 
     def _ranked(self, idx: np.ndarray, scores: np.ndarray, dist: np.ndarray | None,
                 q: Query, now: datetime) -> Iterator[tuple[int, float, float | None]]:
-        """Candidates best first (ties by id), with the filters that need a calendar
-        (a weekday, within N hours) applied lazily, only as far as the page needs."""
-        order = np.lexsort((self.ids[idx], -scores))
+        """Candidates best first (ties by id), made-up examples (the demo directory's)
+        after every real listing, with the filters that need a calendar (a weekday,
+        within N hours) applied lazily, only as far as the page needs."""
+        order = np.lexsort((self.ids[idx], -scores, self.demo[idx]))
         wanted = window(q.when, now) if q.when else None
         ways = frozenset().union(*(HELD[a] for a in q.attendance)) if q.attendance else None
         for k in order:

@@ -67,6 +67,79 @@ LANGUAGE_NAMES = {
 }
 
 
+# Where a meeting is, not only what its `country` field says (a feed moved from abroad
+# once put "Edmonton, Alberta, Canada" in Edmonton, London). An address is refused when a
+# whole comma-separated part names a country that is not the UK, a US state or Canadian
+# province (by name, or by its code beside a ZIP or postal code), or holds a US ZIP or a
+# Canadian postal code. Country names: the ones feeds we have seen use, and the UK's
+# neighbours; the states and provinces are the USPS and Canada Post lists.
+_FOREIGN_COUNTRIES = frozenset({
+    "usa", "us", "u.s.", "u.s.a.", "united states", "united states of america", "america",
+    "canada", "mexico", "australia", "new zealand", "ireland", "republic of ireland",
+    "eire", "éire", "france", "spain", "españa", "germany", "deutschland", "netherlands",
+    "the netherlands", "belgium", "portugal", "italy", "switzerland", "austria", "poland",
+    "sweden", "norway", "denmark", "finland", "iceland", "south africa", "india",
+    "brazil", "argentina", "japan", "philippines", "nigeria", "kenya", "thailand",
+    "slovakia", "czech republic", "czechia", "hungary", "greece", "lithuania", "latvia",
+    "estonia", "romania", "bulgaria", "croatia", "ukraine", "russia", "israel",
+})
+_US_STATES = {
+    "AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california",
+    "CO": "colorado", "CT": "connecticut", "DE": "delaware", "DC": "district of columbia",
+    "FL": "florida", "GA": "georgia", "HI": "hawaii", "ID": "idaho", "IL": "illinois",
+    "IN": "indiana", "IA": "iowa", "KS": "kansas", "KY": "kentucky", "LA": "louisiana",
+    "ME": "maine", "MD": "maryland", "MA": "massachusetts", "MI": "michigan",
+    "MN": "minnesota", "MS": "mississippi", "MO": "missouri", "MT": "montana",
+    "NE": "nebraska", "NV": "nevada", "NH": "new hampshire", "NJ": "new jersey",
+    "NM": "new mexico", "NY": "new york", "NC": "north carolina", "ND": "north dakota",
+    "OH": "ohio", "OK": "oklahoma", "OR": "oregon", "PA": "pennsylvania", "RI": "rhode island",
+    "SC": "south carolina", "SD": "south dakota", "TN": "tennessee", "TX": "texas",
+    "UT": "utah", "VT": "vermont", "VA": "virginia", "WA": "washington", "WV": "west virginia",
+    "WI": "wisconsin", "WY": "wyoming", "PR": "puerto rico",
+}
+_CA_PROVINCES = {
+    "AB": "alberta", "BC": "british columbia", "MB": "manitoba", "NB": "new brunswick",
+    "NL": "newfoundland and labrador", "NS": "nova scotia", "NT": "northwest territories",
+    "NU": "nunavut", "ON": "ontario", "PE": "prince edward island", "QC": "quebec",
+    "SK": "saskatchewan", "YT": "yukon",
+}
+# Names that are also UK places people write in addresses: Washington (Tyne and Wear),
+# New York (Lincolnshire, North Tyneside). Said alone they are taken as the UK places.
+_UK_NAMESAKES = frozenset({"washington", "new york"})
+_REGION_CODES = "|".join(sorted({*_US_STATES, *_CA_PROVINCES}))
+_US_ZIP = re.compile(rf"^(?:(?:{_REGION_CODES}) )?\d{{5}}(?:-\d{{4}})?$")
+# Canadian postal codes: letter digit letter, digit letter digit; never a UK shape (a UK
+# inward code is a digit and two letters).
+_CA_POSTAL = re.compile(rf"^(?:(?:{_REGION_CODES}) )?[A-Z]\d[A-Z] ?\d[A-Z]\d$")
+_REGION_NAMES = {name: code for code, name in (*_US_STATES.items(), *_CA_PROVINCES.items())}
+
+
+def foreign_place(text: str | None) -> str | None:
+    """The part of an address that puts it outside the UK ("Canada", "Alberta",
+    "AB T5J 2R7", "IL 60641"), or None. Whole comma-separated parts only, so that
+    "Canada Water" or "Washington Road" stay in the UK; a state or province name counts
+    only after the first part ("Edmonton, Alberta"), and never a UK namesake."""
+    if not text:
+        return None
+    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    for i, part in enumerate(parts):
+        low = part.lower().rstrip(".")
+        if low in _FOREIGN_COUNTRIES or part.lower() in _FOREIGN_COUNTRIES:
+            return part
+        upper = re.sub(r"\s+", " ", part.upper())
+        if _US_ZIP.match(upper) or _CA_POSTAL.match(upper):
+            return part
+        if i == 0 or low in _UK_NAMESAKES:
+            continue
+        if low in _REGION_NAMES:
+            return part
+        # A bare state or province code as the last part ("Chicago, IL"), written in
+        # capitals as the postal services do.
+        if i == len(parts) - 1 and (part in _US_STATES or part in _CA_PROVINCES):
+            return part
+    return None
+
+
 class _Geocoder(Protocol):
     """What validation needs of directory.geography.Gazetteer."""
 
@@ -307,6 +380,57 @@ def _check_languages(rec: ListingRecord, chk: _Record) -> None:
     rec.languages = tidy
 
 
+# What a listing may carry in another language (ListingRecord.translations).
+TRANSLATED = ("name", "description")
+
+
+def _check_translations(rec: ListingRecord, chk: _Record) -> None:
+    """{"cy": {"name": .., "description": ..}}: language codes (or names: "Welsh" -> "cy"),
+    only the translated fields, text within the column's limit. Blank parts and languages
+    left with nothing are dropped. A problem names "translations.cy.name", which the CSV
+    reader maps to its column (name_cy)."""
+    value = rec.translations
+    if value is None:
+        rec.translations = {}
+        return
+    if not isinstance(value, dict):
+        chk.add("translations", "translations must be an object of languages, such as "
+                                '{"cy": {"name": "..."}}')
+        return
+    tidy: dict[str, dict[str, str]] = {}
+    for raw_code, parts in value.items():
+        text = str(raw_code).strip()
+        code = LANGUAGE_NAMES.get(text.lower(), text.lower() if _LANGUAGE.match(text) else "")
+        if not code:
+            chk.add("translations", f"'{raw_code}' is not a language code such as 'cy'")
+            continue
+        if not isinstance(parts, dict):
+            chk.add(f"translations.{code}", "must be an object with a name and/or a "
+                                            "description")
+            continue
+        kept: dict[str, str] = {}
+        for part, words in parts.items():
+            where = f"translations.{code}.{part}"
+            if part not in TRANSLATED:
+                chk.add(where, f"'{part}' cannot be translated; only "
+                               f"{' and '.join(TRANSLATED)} can")
+                continue
+            if words is None or (isinstance(words, str) and not words.strip()):
+                continue
+            if not isinstance(words, str):
+                chk.add(where, f"the {part} must be text, not {words!r}")
+                continue
+            limit = _max_length(Listing, part)
+            if limit and len(words.strip()) > limit:
+                chk.add(where, f"the {part} is {len(words.strip())} characters long; at "
+                               f"most {limit} fit")
+                continue
+            kept[part] = words.strip()
+        if kept:
+            tidy.setdefault(code, {}).update(kept)
+    rec.translations = tidy
+
+
 def _check_schedule(rec: ListingRecord, chk: _Record) -> None:
     _check_vocab(rec, chk, "schedule_kind", [k.value for k in ScheduleKind], "schedule")
     days = rec.days if isinstance(rec.days, list) else []
@@ -349,6 +473,13 @@ def _check_schedule(rec: ListingRecord, chk: _Record) -> None:
 
 
 def _check_place(rec: ListingRecord, chk: _Record, geo: _Geocoder | None) -> None:
+    # An online-only meeting's place is where it comes from (the Meeting Guide spec: "the
+    # origin or affinity of the meeting"), not somewhere to go: one from abroad is listed,
+    # without the foreign place (so it is never found "near" a UK town). In-person and
+    # hybrid listings are refused when their place is not in the UK.
+    online_only = rec.attendance == Attendance.ONLINE
+    if online_only and _foreign_point(rec, geo):
+        rec.latitude = rec.longitude = None
     lat, lon = rec.latitude, rec.longitude
     coords_ok = True
     for name, value in (("latitude", lat), ("longitude", lon)):
@@ -379,6 +510,21 @@ def _check_place(rec: ListingRecord, chk: _Record, geo: _Geocoder | None) -> Non
                                      f"{UK_LONGITUDE[1]})")
             coords_ok = lat_in and lon_in
 
+    if coords_ok and lat is not None and lon is not None and geo is not None:
+        # The box is generous (it holds Dublin and Boulogne): a point in it with no UK
+        # town within reach (directory.geography, NEAREST_MAX_KM) is not in the UK.
+        nearest = getattr(geo, "nearest_place", None)
+        if nearest is not None and nearest(lat, lon) is None:
+            chk.add("latitude", f"latitude {_fmt_number(lat)}, longitude {_fmt_number(lon)} "
+                                "is not in the UK (no UK town is near it)")
+            coords_ok = False
+
+    abroad = foreign_place(rec.address)
+    if abroad and not online_only:
+        chk.add("address", f"the address says '{abroad}', which is not in the UK; only UK "
+                           "listings can be imported")
+    if online_only and rec.postcode and normalise_postcode(str(rec.postcode)) is None:
+        rec.postcode = None  # a foreign postcode: where the meeting comes from, not a place
     if rec.postcode:
         raw = str(rec.postcode)
         tidy = normalise_postcode(raw)
@@ -387,8 +533,19 @@ def _check_place(rec: ListingRecord, chk: _Record, geo: _Geocoder | None) -> Non
         else:
             rec.postcode = tidy
             _resolve_postcode(rec, chk, geo, coords_ok)
-    elif rec.latitude is None and rec.address and geo is not None:
+    elif rec.latitude is None and rec.address and geo is not None and not abroad:
         _place_from_address(rec, geo)
+
+
+def _foreign_point(rec: ListingRecord, geo: _Geocoder | None) -> bool:
+    lat, lon = rec.latitude, rec.longitude
+    if not (isinstance(lat, int | float) and isinstance(lon, int | float)) or \
+            isinstance(lat, bool) or isinstance(lon, bool):
+        return False
+    if not (UK_LATITUDE[0] <= lat <= UK_LATITUDE[1] and UK_LONGITUDE[0] <= lon <= UK_LONGITUDE[1]):
+        return True
+    nearest = getattr(geo, "nearest_place", None) if geo is not None else None
+    return nearest is not None and nearest(lat, lon) is None
 
 
 def _found(result: Any) -> Any | None:
@@ -478,6 +635,7 @@ def _check_listing(rec: ListingRecord, chk: _Record, known_orgs: set[str],
     _check_codes(rec, chk, "audience", AUDIENCES, "audience")
     _check_codes(rec, chk, "accessibility", ACCESSIBILITY, "accessibility")
     _check_languages(rec, chk)
+    _check_translations(rec, chk)
     _check_schedule(rec, chk)
     _check_place(rec, chk, geo)
     _check_contact(rec, chk)

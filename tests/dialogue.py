@@ -39,7 +39,7 @@ from directory.db import session_factory
 from directory.demo import load_demo_if_empty
 from directory.geography import Gazetteer
 from directory.models import Base
-from directory.needs import NEEDS
+from directory.needs import LANGUAGES, NEEDS
 from directory.schedule import LONDON
 from directory.search import DirectorySearch
 
@@ -53,6 +53,9 @@ HEALTH_WORDS: frozenset[str] = frozenset(
     w.casefold()
     for need in NEEDS
     for w in (need.code, need.label, *need.words, *need.code.split("_"))
+) | frozenset(  # every language's everyday words for the needs (directory/needs.py)
+    w.casefold() for lang in LANGUAGES.values() for words in lang.words.values()
+    for w in words
 ) | frozenset("""
 crisis suicide suicidal overdose harm self_harm danger addict addiction recovery sober
 relapse health mental depression anxiety alcohol drugs drug gambling family

@@ -94,6 +94,7 @@ class FakeTelegram:
 
     def __init__(self, user_id: int = 1001) -> None:
         self.user_id = user_id
+        self.language_code = "en"  # what the user's app is set to (User.language_code)
         self.calls: list[Call] = []
         self.sent: list[dict[str, Any]] = []  # messages the bot sent (as Telegram returns)
         self.callback_answers: dict[str, dict[str, Any]] = {}
@@ -225,9 +226,12 @@ class FakeTelegram:
 
     @staticmethod
     def _scope(p: dict[str, Any]) -> str:
-        """"default", "all_group_chats", or "chat:<id>" for a per-chat menu."""
+        """"default", "all_group_chats", or "chat:<id>" for a per-chat menu; with a
+        language_code (the menu for people whose app is in that language), "@<code>"
+        after it ("default@cy"), as the Bot API keeps one menu per scope and language."""
         scope = p.get("scope") or {"type": "default"}
-        return f"chat:{scope['chat_id']}" if scope["type"] == "chat" else scope["type"]
+        key = f"chat:{scope['chat_id']}" if scope["type"] == "chat" else scope["type"]
+        return f"{key}@{p['language_code']}" if p.get("language_code") else key
 
     async def _api_setMyCommands(self, p: dict[str, Any]) -> bool:
         self.commands[self._scope(p)] = p["commands"]
@@ -287,7 +291,8 @@ class FakeTelegram:
 
     def user(self, user_id: int | None = None) -> dict[str, Any]:
         uid = user_id or self.user_id
-        return {"id": uid, "is_bot": False, "first_name": "Sam", "language_code": "en"}
+        return {"id": uid, "is_bot": False, "first_name": "Sam",
+                "language_code": self.language_code}
 
     def group(self, chat_id: int = -100200300, title: str = "Recovery friends"
               ) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from crisis_phrases import AMBIGUOUS_CAUGHT, DANGER_PHRASES, ORDINARY_MESSAGES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.catalogue import CATALOGUES, t
 from bot.crisis import (
     CATEGORIES,
     CRISIS_CONTACTS,
@@ -282,8 +283,9 @@ def test_the_numbers_are_the_checked_ones() -> None:
         "mens_advice": "0808 8010 327", "respect": "0808 802 4040", "childline": "0800 1111",
         "nspcc": "0808 800 5000",
     }
-    for c in CRISIS_CONTACTS:
-        assert c.number.split()[-1] in c.how, c.key  # what is shown holds the number
+    for c in CRISIS_CONTACTS:  # what is shown holds the number, in every language
+        for lang in CATALOGUES:
+            assert c.number.split()[-1] in t(f"cc_how_{c.key}", lang), (c.key, lang)
 
 
 def test_contacts_are_sourced_and_dated() -> None:
@@ -291,7 +293,7 @@ def test_contacts_are_sourced_and_dated() -> None:
         assert c.source.startswith("https://"), c.key
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", c.verified), c.key
     with pytest.raises(dataclasses.FrozenInstanceError):
-        CRISIS_CONTACTS[0].how = "Call 000"  # type: ignore[misc]
+        CRISIS_CONTACTS[0].number = "000"  # type: ignore[misc]
     assert all(isinstance(c, CrisisContact) for c in crisis_contacts())
 
 

@@ -215,6 +215,26 @@ async def test_dm_conversation_end_to_end(h: Harness, caplog: pytest.LogCaptureF
     assert any(getattr(r, "conv", None) == ref(alex).log_id for r in ours)
 
 
+async def test_a_welsh_conversation_in_dms(h: Harness) -> None:
+    """Welsh from the first words, on the real client: the select menu's choices, the
+    buttons, the place card's words and a danger message's Welsh-language lines."""
+    cai = h.fake.user("cai")
+    greeting, needs = await h.dm(cai, "shwmae", min_new=2)
+    assert t("ask_needs", "cy") in needs.content
+    select = needs.select()
+    assert select is not None and select["placeholder"] == t("dc_choose", "cy")
+    assert [o["label"] for o in select["options"]][0] == t("b_alcohol", "cy")
+    (ask_place,) = await h.choose(cai, needs, "n0")
+    assert t("ask_place", "cy") in ask_place.content
+    (results,) = await h.dm(cai, "yng Nghaerdydd")
+    assert t("results_intro", "cy", place="Cardiff") in results.content
+    (details,) = await h.press(cai, results, "rc:d0")
+    (embed,) = details.embeds
+    assert embed["fields"][0]["name"] == t("dc_map", "cy")
+    first, *_ = await h.dm(cai, "dw i isio lladd fy hun")
+    assert "999" in first.content and "0808 164 0123" in first.content
+
+
 async def test_crisis_words_answered_first_in_dms(h: Harness) -> None:
     sam = h.fake.user("sam")
     first, *_ = await h.dm(sam, "i want to end it all tonight")

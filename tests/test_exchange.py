@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from directory import importer
 from directory.demo import load_demo_if_empty
 from directory.exchange import (
-    FORMATS,
+    EXPORT_FORMATS,
     detect_format,
     export_feed,
     meeting_guide,
@@ -327,6 +327,8 @@ def _rich() -> tuple[OrganisationRecord, ListingRecord]:
         phone="0113 496 0003", website="https://example.org/lero/tuesday",
         accessibility=["wheelchair", "hearing_loop", "bsl"],
         audience=["women", "veterans", "open"], languages=["en", "cy", "pl"],
+        translations={"cy": {"name": "Grŵp Cymheiriaid Dydd Mawrth",
+                             "description": "Cefnogaeth gan gymheiriaid i bawb."}},
         notes="Ring the bell.", status="temporarily_closed", status_note="Back in May",
         last_verified_at=datetime(2025, 4, 2, 10, 0, 5, 123000, tzinfo=UTC),
         last_verified_by="checks@example.org", source="https://example.org/lero", is_demo=True,
@@ -338,7 +340,7 @@ def _suffix(fmt: str) -> str:
     return ".csv" if fmt == "csv" else ".json"
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_rich_record_round_trips_through_each_format(tmp_path: Path, fmt: str) -> None:
     org, listing = _rich()
     path = tmp_path / f"rich{_suffix(fmt)}"
@@ -350,7 +352,7 @@ def test_rich_record_round_trips_through_each_format(tmp_path: Path, fmt: str) -
     assert feed.listings == [listing]
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_directory_round_trips_through_the_database(session: Session, geo: Gazetteer,
                                                     tmp_path: Path, fmt: str) -> None:
     org, listing = _rich()
@@ -369,7 +371,7 @@ def test_directory_round_trips_through_the_database(session: Session, geo: Gazet
     assert export_file(session, tmp_path / f"real{_suffix(fmt)}", fmt, include_demo=False) == 0
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_shipped_demo_directory_survives_export_and_reimport(session: Session, geo: Gazetteer,
                                                              tmp_path: Path, fmt: str) -> None:
     load_demo_if_empty(session)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import create_engine
 
+from bot.catalogue import t
 from bot.types import MAX_REPLY_CHARS, ConversationRef, Incoming, Location, Reply
 from directory.db import make_engine, session_factory
 
@@ -185,7 +186,8 @@ async def test_i_need_help_now(chat: Chat) -> None:
     # a fit in withdrawal
     ("she's confused and fitting", ["medical emergency", "don't hold them down"], []),
     # Welsh: the Welsh-language line too
-    ("dw i eisiau marw", ["Samaritans Welsh Language Line", "0808 164 0123"], []),
+    # (and the answer is in Welsh: its words are tests/test_welsh_dialogue.py's)
+    ("dw i eisiau marw", ["0808 164 0123", "0800 132 737"], []),
 ])
 async def test_contacts_fit_the_danger_and_the_nation(
         chat: Chat, words: str, lines: list[str], not_lines: list[str]) -> None:
@@ -363,8 +365,8 @@ async def test_odd_input_gets_a_friendly_answer(chat: Chat, step: str, name: str
     await chat.say(ODD[name])  # the harness checks: replies, none over 4000 characters
     assert DB_DOWN not in chat.text
     assert all(len(r.text) <= MAX_REPLY_CHARS for r in chat.replies)
-    await chat.say("/start")  # and the conversation goes on
-    chat.expect(ASK_NEEDS)
+    await chat.say("/start")  # and the conversation goes on, in its language
+    chat.expect(t("ask_needs", chat.replies[-1].lang))
 
 
 async def test_a_very_long_message_is_asked_for_in_a_few_words(chat: Chat) -> None:

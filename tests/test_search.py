@@ -115,7 +115,8 @@ SUN, MON, TUE = 6, 0, 1
 def online_meeting(i: int, slug: str, day: int, start: time, end: time) -> tuple:
     """A row as SearchIndex takes it (directory/search.py COLUMNS): weekly, online."""
     return (i, slug, f"Meeting {slug}", "Org", "lero", "meeting", ["alcohol"], None, None,
-            "online", "active", "weekly", [day], [], None, start, end, [], [], None, [])
+            "online", "active", "weekly", [day], [], None, start, end, [], [], None, [], {},
+            False)
 
 
 @pytest.mark.parametrize(("now", "meetings", "on_now", "soon"), [
@@ -158,3 +159,16 @@ def test_on_now_starting_soon_and_tomorrow_in_uk_time(
     assert under_way is not None and under_way <= now
     for slug, begins in found("soon").items():
         assert begins is not None and begins - now == timedelta(minutes=int(slug[3:]))
+
+
+def test_examples_never_outrank_real_listings() -> None:
+    """A made-up example (the demo directory's, kept with --keep-examples) comes after
+    every real listing, even one that fits the need less well."""
+    example = (*online_meeting(1, "example-aa", MON, time(19, 0), time(20, 0))[:-1], True)
+    real = online_meeting(2, "real-aa", MON, time(19, 0), time(20, 0))
+    general = (*online_meeting(3, "real-general", MON, time(19, 0), time(20, 0))[:6], [],
+               *online_meeting(3, "x", MON, time(19, 0), time(20, 0))[7:])
+    index = SearchIndex.from_rows(1, [example, real, general])
+    hits = index.search(Query(needs=frozenset({"alcohol"}), online_only=True, limit=5),
+                        datetime(2026, 11, 23, 12, 0, tzinfo=UTC)).hits
+    assert [h.slug for h in hits] == ["real-aa", "real-general", "example-aa"]

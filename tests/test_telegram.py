@@ -30,6 +30,7 @@ from adapters.telegram import (
     utf16_len,
 )
 from bot import claims, state
+from bot.catalogue import t
 from bot.conversation import Conversation
 from bot.types import Button, ConversationRef, Reply
 from directory.db import make_engine, session_factory
@@ -125,8 +126,12 @@ async def test_whole_conversation(tg: FakeTelegram, sessions: sessionmaker,
         # The command menu: everything in private chats (the features' too: anyone
         # may /subscribe), only the safe ones in groups.
         assert [c["command"] for c in tg.commands["default"]] == [
-            "start", "help", "crisis", "privacy", "forget", "subscribe"]
+            "start", "help", "crisis", "privacy", "forget", "language", "subscribe"]
         assert [c["command"] for c in tg.commands["all_group_chats"]] == ["crisis", "help"]
+        # People whose Telegram is in Welsh get the same menu, described in Welsh.
+        welsh = {c["command"]: c["description"] for c in tg.commands["default@cy"]}
+        assert list(welsh) == [c["command"] for c in tg.commands["default"]]
+        assert welsh["crisis"] == t("tg_cmd_crisis", "cy") != t("tg_cmd_crisis", "en")
 
         await tg.send_text("/start")
         sent = await tg.wait_sent(2)
@@ -629,3 +634,26 @@ async def test_role_menus_only_for_role_holders(tg: FakeTelegram, sessions: sess
         await tg.wait_for(lambda: "Yes, delete" in tg.inline_labels())
         await tg.press("Yes, delete")
         await tg.wait_for(lambda: f"chat:{USER}" not in tg.commands)
+
+
+async def test_a_person_whose_telegram_is_in_welsh_is_answered_in_welsh(
+        tg: FakeTelegram, sessions: sessionmaker, conversation: Conversation) -> None:
+    """The app's language (User.language_code) starts the conversation in Welsh; the
+    buttons, the location keyboard and a typed choice in Welsh words follow."""
+    tg.language_code = "cy"
+    async with running(make_adapter(tg, sessions), conversation):
+        await tg.send_text("/start")
+        await tg.wait_sent(2)
+        assert t("ask_needs", "cy") in tg.texts()[-1]
+        assert t("b_alcohol", "cy") in tg.inline_labels()
+        query = await tg.press(t("b_alcohol", "cy"))
+        await tg.wait_for(lambda: query in tg.callback_answers)
+        sent = await tg.wait_sent(4)
+        assert t("ask_place", "cy") in sent[2]["text"]
+        keyboard = markup(sent[-1])["keyboard"]
+        assert keyboard[0][0]["text"] == t("tg_share_location", "cy")
+        await tg.send_text("yng Nghaerdydd")  # "in Cardiff", mutated
+        await tg.wait_for(lambda: "1" in tg.inline_labels())
+        assert any(t("results_intro", "cy", place="Cardiff") in text for text in tg.texts())
+        await tg.send_text("dau")  # "two": the second result
+        await tg.wait_for(lambda: t("b_report", "cy") in tg.inline_labels())

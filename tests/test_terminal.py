@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from adapters.terminal import TerminalAdapter
+from bot.catalogue import t
 from bot.types import Button, ConversationRef, Reply
 
 
@@ -163,3 +164,14 @@ def test_console_script_survives_odd_lines(tmp_path: Path, lines: list[str]) -> 
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "/forget - delete everything I hold about you" in done.stdout
+
+
+async def test_a_welsh_conversation_in_the_terminal(demo_sessions: sessionmaker) -> None:
+    """Welsh from the first words; the terminal's own lines (how to share a location,
+    the map link) in Welsh too."""
+    out = await run_terminal(demo_sessions, ["shwmae", "1", "Abertawe", "1"])
+    assert t("ask_needs", "cy") in out and f"[1] {t('b_alcohol', 'cy')}" in out
+    rest = after(out, t("ask_place", "cy"))
+    assert t("term_location", "cy") in rest
+    rest = after(rest, t("results_intro", "cy", place="Swansea"))
+    assert t("plain_map", "cy", url="https://www.openstreetmap.org/").split("https")[0] in rest

@@ -28,21 +28,21 @@ if TYPE_CHECKING:
         budget_for,
         budget_name,
     )
-    from bot.broadcasts.dialogue import Broadcasting, BStep, compose, for_channel
+    from bot.broadcasts.dialogue import Broadcasting, BStep, channel_post, compose, for_channel
     from bot.broadcasts.worker import Limits, Outcome, Sender, Worker
 
 _MODULE_OF = {
     "Budget": "budget", "LocalBudget": "budget", "SendBudgetRow": "budget",
     "SharedBudget": "budget", "budget_for": "budget", "budget_name": "budget",
     "Broadcasting": "dialogue", "BStep": "dialogue", "compose": "dialogue",
-    "for_channel": "dialogue",
+    "for_channel": "dialogue", "channel_post": "dialogue",
     "Limits": "worker", "Outcome": "worker", "Sender": "worker", "Worker": "worker",
 }
 
 __all__ = [
     "BStep", "Broadcasting", "Budget", "Limits", "LocalBudget", "Outcome", "SendBudgetRow",
-    "Sender", "SharedBudget", "Worker", "budget_for", "budget_name", "compose",
-    "for_channel", "store",
+    "Sender", "SharedBudget", "Worker", "budget_for", "budget_name", "channel_post",
+    "compose", "for_channel", "store",
 ]
 
 

@@ -19,6 +19,12 @@ bot/broadcasts/dialogue.mmd.
   refusal, audited. Button payloads are short opaque ids ("ba1", "bt2", "bc17").
 - The draft's text lives in its `broadcast` row (status draft), not in the conversation
   state; the state holds the row id, topic codes and a coarse place only.
+- Languages: the text is the main version, in the admin's language. At the confirm step
+  a button per other catalogue language (bot/catalogue.py CATALOGUES: a new catalogue
+  brings its button with no code change) adds a version in it, previewed the same way.
+  Each subscriber gets the version in the language they chose (kept on their
+  subscription: set at /subscribe, changed by /language), else the main text; a Discord
+  announcement channel, read by everyone, gets every version in one post, main first.
 """
 
 from __future__ import annotations
@@ -35,9 +41,10 @@ from sqlalchemy.orm import Session
 from bot import access
 from bot.access import Actor
 from bot.broadcasts import store
-from bot.catalogue import t
+from bot.catalogue import CATALOGUES, EN, current_language, t
 from bot.features import Feature, Turn, b, payload_number
 from bot.types import MAX_REPLY_CHARS, Button, ConversationRef
+from bot.wording import describe_when_year
 from directory.finder import understand_request
 from directory.geography import Gazetteer
 from directory.schedule import LONDON
@@ -66,6 +73,7 @@ class BStep(enum.StrEnum):
     PLATFORM = "b_platform"  # which platform's subscribers
     CONFIRM = "b_confirm"  # send now, schedule, another audience
     WHEN = "b_when"  # when to send it, typed
+    VERSION = "b_version"  # the broadcast in another language, typed
     LIST = "b_list"  # recent broadcasts, with a button to cancel one
 
 
@@ -119,16 +127,34 @@ def message_text(raw: str) -> str:
     return "\n".join(line.rstrip() for line in kept.strip().split("\n"))
 
 
-def compose(text: str) -> str:
-    """Exactly what recipients get."""
-    return f"{text}\n\n{t('bc_footer')}"
+def compose(text: str, lang: str | None = None) -> str:
+    """Exactly what recipients get (the footer in `lang`, default the turn's)."""
+    return f"{text}\n\n{t('bc_footer', lang)}"
 
 
-def for_channel(full: str) -> str:
+def for_channel(full: str, lang: str | None = None) -> str:
     """A broadcast as a Discord server's announcement channel shows it: nobody there
     subscribed, so the footer says how the server's admins stop them instead. (Never
     longer than the direct-message footer: the preview's length check holds for both.)"""
-    return full.removesuffix(t("bc_footer")) + t("bc_channel_footer")
+    return full.removesuffix(t("bc_footer", lang)) + t("bc_channel_footer", lang)
+
+
+def channel_post(versions: Sequence[tuple[str, str]]) -> str:
+    """Every version of a broadcast in one post, main first, then the channel footer in
+    each of their languages: an announcement channel is read by everyone. A post longer
+    than Discord allows is split by the sender (adapters/senders.py), as replies are."""
+    if len(versions) == 1:
+        return for_channel(versions[0][1], versions[0][0])
+    bodies = [full.removesuffix(t("bc_footer", lang)).rstrip("\n")
+              for lang, full in versions]
+    footers = dict.fromkeys(t("bc_channel_footer", lang) for lang, _ in versions)
+    return "\n\n".join(bodies) + "\n\n" + "\n".join(footers)
+
+
+def language_label(code: str) -> str:
+    """A catalogue language's name in the turn's language ("Welsh"), or its own name
+    ("Cymraeg") where the catalogue has no name for it: a new catalogue needs no code."""
+    return t(f"lang_{code}") if f"lang_{code}" in EN else t("lang_name", code)
 
 
 def parse_when(text: str, now: datetime) -> datetime | None:
@@ -170,7 +196,7 @@ def _channels(k: int) -> str:
 
 
 def _when(when: datetime) -> str:
-    return when.astimezone(LONDON).strftime("%a %d %b %Y %H:%M")
+    return describe_when_year(when, current_language())
 
 
 class Broadcasting(Feature):
@@ -183,14 +209,14 @@ class Broadcasting(Feature):
         self.radius_km = radius_km
         self.commands = {"subscribe": self.cmd_subscribe, "unsubscribe": self.cmd_unsubscribe,
                          "broadcast": self.cmd_broadcast, "broadcasts": self.cmd_broadcasts}
-        self.drafting = frozenset({BStep.TEXT})  # the broadcast's words
+        self.drafting = frozenset({BStep.TEXT, BStep.VERSION})  # the broadcast's words
         # Anyone may opt in; admins send (bot/features.py `Feature.menus`).
         self.menus = {"everyone": ("subscribe",), "admin": ("broadcast", "broadcasts")}
         self.steps = {BStep.SUB: self.step_sub, BStep.TEXT: self.step_text,
                       BStep.AUDIENCE: self.step_audience, BStep.AREA: self.step_area,
                       BStep.TOPIC: self.step_topic, BStep.PLATFORM: self.step_platform,
                       BStep.CONFIRM: self.step_confirm, BStep.WHEN: self.step_when,
-                      BStep.LIST: self.step_list}
+                      BStep.VERSION: self.step_version, BStep.LIST: self.step_list}
 
     # -- subscribing (anyone) ------------------------------------------------------------
 
@@ -260,7 +286,7 @@ class Broadcasting(Feature):
         radius = (flow.get("radius") or self.radius_km) if area else None
         _, new = store.subscribe(turn.session, ref.platform, ref.user_id, turn.now,
                                  topics=flow["topics"], area=area,  # type: ignore[arg-type]
-                                 radius_km=radius)
+                                 radius_km=radius, language=current_language())
         turn.state.flow, turn.state.step = {}, CONVERSATION_START
         turn.say(t("bc_subscribed" if new else "bc_sub_updated",
                    summary=self._summary({**flow, "radius": radius})))
@@ -281,6 +307,11 @@ class Broadcasting(Feature):
 
     def forget(self, session: Session, ref: ConversationRef) -> None:
         store.forget(session, ref.platform, ref.user_id)
+
+    def language_changed(self, turn: Turn) -> None:
+        """/language: a subscriber's news comes in the new language from now on."""
+        ref = turn.msg.ref
+        store.set_language(turn.session, ref.platform, ref.user_id, turn.state.language)
 
     # -- admins: who is asking -------------------------------------------------------------
 
@@ -342,20 +373,30 @@ class Broadcasting(Feature):
             return
         self._take_text(turn, actor, text)
 
-    def _take_text(self, turn: Turn, actor: Actor, text: str) -> None:
-        full = compose(text)
+    def _too_long(self, turn: Turn, full: str) -> bool:
+        """Refused (and said why) if `full` is too long for a platform being served."""
         for platform in self.platforms:
             limit, measure = self.limits.get(platform, (MAX_REPLY_CHARS, len))
             if (n := measure(full)) > limit:
                 turn.say(t("bc_too_long", platform=PLATFORM_NAMES.get(platform, platform),
                            n=n, limit=limit), ((b("bc_b_cancel", "bx"),),))
-                return
+                return True
+        return False
+
+    def _take_text(self, turn: Turn, actor: Actor, text: str) -> None:
+        full = compose(text)
+        if self._too_long(turn, full):
+            return
         draft = self._draft(turn)
         if draft is None:
             draft = store.Broadcast(text=full, created_by=actor.person_id, created_at=turn.now,
-                                    status="draft", audience={}, recipients=0)
+                                    status="draft", audience={}, recipients=0,
+                                    translations={})
             turn.session.add(draft)
-        draft.text = full
+        draft.text, draft.language = full, current_language()
+        if draft.language in (draft.translations or {}):  # rewritten in that language
+            draft.translations = {k: v for k, v in draft.translations.items()
+                                  if k != draft.language}
         turn.session.flush()
         turn.state.flow, turn.state.step = {"b": draft.id}, BStep.AUDIENCE
         turn.say(t("bc_preview"))
@@ -460,9 +501,23 @@ class Broadcasting(Feature):
                      ((b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx")),))
             return
         turn.state.step = BStep.CONFIRM
-        turn.say(t("bc_confirm", n=n, channels=_channels(k), audience=self._describe(spec)),
-                 ((b("bc_b_now", "bn", n=n + k), b("bc_b_schedule", "bs")),
+        add = tuple((b("bc_b_change_version" if code in (draft.translations or {})
+                       else "bc_b_add_version", f"bl{i}", language=language_label(code)),)
+                    for i, code in enumerate(CATALOGUES) if code != draft.language)
+        turn.say(t("bc_confirm", n=n, channels=_channels(k), audience=self._describe(spec))
+                 + "\n" + self._versions(draft),
+                 ((b("bc_b_now", "bn", n=n + k), b("bc_b_schedule", "bs")), *add,
                   (b("bc_b_other_audience", "ba"), b("bc_b_cancel", "bx"))))
+
+    def _versions(self, draft: store.Broadcast) -> str:
+        """The summary's versions: each language with the start of its text."""
+        lines = []
+        for lang, full in store.versions(draft.text, draft.language, draft.translations):
+            first = full.split("\n", 1)[0]
+            lines.append(t("bc_version_line", language=language_label(lang),
+                           snippet=first[:40] + ("…" if len(first) > 40 else "")))
+        lines[0] += " " + t("bc_version_main")
+        return t("bc_versions") + "\n" + "\n".join(lines)
 
     def step_confirm(self, turn: Turn) -> None:
         actor = self._admin(turn, "broadcast")
@@ -478,8 +533,45 @@ class Broadcasting(Feature):
         elif payload == "bs":
             turn.state.step = BStep.WHEN
             turn.say(t("bc_ask_when"), ((b("bc_b_cancel", "bx"),),))
+        elif (code := self._language_of(payload)) is not None and code != draft.language:
+            turn.state.flow["v"], turn.state.step = code, BStep.VERSION
+            turn.say(t("bc_write_version", language=language_label(code)),
+                     ((b("bc_b_back", "bb"), b("bc_b_cancel", "bx")),))
         else:
             self._confirm(turn, draft.audience)
+
+    @staticmethod
+    def _language_of(payload: str | None) -> str | None:
+        """The catalogue language a "bl<i>" button names (its position, never the code)."""
+        i = _id(payload, "bl", digits=2)
+        codes = list(CATALOGUES)
+        return codes[i] if i is not None and i < len(codes) else None
+
+    def step_version(self, turn: Turn) -> None:
+        """The broadcast in another language, typed: previewed, then back to confirm."""
+        if self._admin(turn, "broadcast") is None:
+            return
+        draft, code = self._draft(turn), turn.state.flow.get("v")
+        if draft is None or turn.msg.payload == "bx" or code not in CATALOGUES:
+            self._cancel(turn)
+            return
+        if turn.msg.payload == "bb":
+            turn.state.flow.pop("v", None)
+            self._confirm(turn, draft.audience)
+            return
+        text = message_text(turn.msg.text or "")
+        if turn.msg.payload or not text:
+            turn.say(t("bc_write_version", language=language_label(code)),
+                     ((b("bc_b_back", "bb"), b("bc_b_cancel", "bx")),))
+            return
+        full = compose(text, code)
+        if self._too_long(turn, full):
+            return
+        draft.translations = {**(draft.translations or {}), code: full}
+        turn.state.flow.pop("v", None)
+        turn.say(t("bc_version_preview", language=language_label(code)))
+        turn.say(full)  # exactly what people who chose that language will see
+        self._confirm(turn, draft.audience)
 
     def step_when(self, turn: Turn) -> None:
         actor = self._admin(turn, "broadcast")

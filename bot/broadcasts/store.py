@@ -76,6 +76,8 @@ class Subscription(Base):
             "longitude": "personal: their area, rounded to 0.01 degree (about 1 km)",
             "radius_km": "personal: how far they would travel",
             "topics": "special: the topics they chose ('lgbtq' reveals sexual orientation)",
+            "language": "personal: the language they chose for the bot (en, cy): which "
+                        "version of a broadcast they get",
             "created_at": "personal: when they subscribed",
         },
         "not_personal": "id platform",
@@ -89,12 +91,19 @@ class Subscription(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     radius_km: Mapped[float | None] = mapped_column(Float)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The language they subscribed in, or last switched to (/language): a broadcast's
+    # version in it, if it has one, is what they get (see `claim`).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Broadcast(Base):
     """An admin's message. status: draft (being written), queued (rows written; each row
-    knows when it may go), cancelled. Progress and the report come from the rows."""
+    knows when it may go), cancelled. Progress and the report come from the rows.
+
+    `text` is the main version, in `language` (the admin's when they wrote it);
+    `translations` holds other versions, {language code: text}, each exactly what a
+    subscriber who chose that language gets. Anyone else gets `text`."""
 
     __tablename__ = "broadcast"
     __table_args__ = ({"info": {"privacy": {
@@ -108,11 +117,15 @@ class Broadcast(Base):
             "created_by": "pseudonym: the admin who wrote it (a person id)",
             "created_at": "personal: when the admin wrote it",
         },
-        "not_personal": "id text status audience send_at queued_at cancelled_at recipients",
+        "not_personal": "id text language translations status audience send_at queued_at "
+                        "cancelled_at recipients",
     }}},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     text: Mapped[str] = mapped_column(Text)  # exactly what recipients get
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict,
+                                                         server_default="{}")
     created_by: Mapped[int | None] = mapped_column(Integer)  # person id
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), default="draft")
@@ -191,13 +204,15 @@ def subscription(session: Session, platform: str, user_id: str) -> Subscription 
 
 def subscribe(session: Session, platform: str, user_id: str, now: datetime, *,
               topics: list[str] | None = None, area: tuple[str, float, float] | None = None,
-              radius_km: float | None = None) -> tuple[Subscription, bool]:
+              radius_km: float | None = None, language: str = "en"
+              ) -> tuple[Subscription, bool]:
     """Create or replace someone's subscription; True if it is new."""
     row = subscription(session, platform, user_id)
     new = row is None
     if row is None:
         row = Subscription(platform=platform, user_id=user_id, created_at=now)
         session.add(row)
+    row.language = language
     row.topics = sorted(set(topics or []) & set(TOPICS))
     if area is not None:
         label, lat, lon = area
@@ -207,6 +222,15 @@ def subscribe(session: Session, platform: str, user_id: str, now: datetime, *,
         row.area_label = row.latitude = row.longitude = row.radius_km = None
     session.flush()
     return row, new
+
+
+def set_language(session: Session, platform: str, user_id: str, language: str) -> bool:
+    """The subscriber switched language (/language): later broadcasts, and ones already
+    queued but not yet sent, come in it. False if they have no subscription."""
+    result = session.execute(update(Subscription).where(
+        Subscription.platform == platform, Subscription.user_id == user_id)
+        .values(language=language))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def unsubscribe(session: Session, platform: str, user_id: str,
@@ -377,9 +401,12 @@ class Claimed:
     id: int
     platform: str
     user_id: str
-    text: str
+    text: str  # for a person, the version in their language (else the main text)
     attempts: int
     kind: str = "user"  # or "channel": user_id is a Discord channel id
+    # Every version as (language, text), the main one first: a channel shared by
+    # everyone gets them all (bot/broadcasts/dialogue.py `channel_post`).
+    versions: tuple[tuple[str, str], ...] = ()
 
     @property
     def nonce(self) -> str:
@@ -389,16 +416,37 @@ class Claimed:
         return f"rcb{self.id}"
 
 
+def versions(broadcast_text: str, language: str, translations: dict[str, str] | None
+             ) -> tuple[tuple[str, str], ...]:
+    """A broadcast's versions as (language, text), the main one first."""
+    extra = tuple((lang, text) for lang, text in sorted((translations or {}).items())
+                  if lang != language and text)
+    return ((language, broadcast_text), *extra)
+
+
+def version_for(all_versions: tuple[tuple[str, str], ...], language: str | None) -> str:
+    """The version in `language`, else the main one."""
+    return dict(all_versions).get(language or "", all_versions[0][1])
+
+
 def claim(session: Session, platform: str, worker: str, now: datetime, lease: timedelta,
           limit: int = 25) -> list[Claimed]:
     """Take up to `limit` due rows of a platform: pending ones, and `sending` ones whose
     worker has not finished them within `lease` (it died). Locked with SKIP LOCKED on
     PostgreSQL, so workers never take the same row; marked `sending` with this worker's
-    id and committed by the caller before anything is sent."""
+    id and committed by the caller before anything is sent.
+
+    Each person's version is chosen here, from their subscription's language as it is
+    at sending time (a /language switch after a broadcast was scheduled is honoured); a
+    row whose subscription is gone gets the main text."""
     stale = now - lease
     q = (select(Delivery.id, Delivery.user_id, Delivery.attempts, Delivery.kind,
-                Broadcast.text)
+                Broadcast.text, Broadcast.language, Broadcast.translations,
+                Subscription.language.label("wants"))
          .join(Broadcast, Broadcast.id == Delivery.broadcast_id)
+         .outerjoin(Subscription, and_(Delivery.kind == "user",
+                                       Subscription.platform == Delivery.platform,
+                                       Subscription.user_id == Delivery.user_id))
          .where(Delivery.platform == platform, Delivery.not_before <= now,
                 or_(Delivery.status == "pending",
                     and_(Delivery.status == "sending", Delivery.claimed_at < stale)))
@@ -411,7 +459,12 @@ def claim(session: Session, platform: str, worker: str, now: datetime, lease: ti
     session.execute(update(Delivery).where(Delivery.id.in_([r.id for r in rows]))
                     .values(status="sending", claimed_by=worker, claimed_at=now,
                             attempts=Delivery.attempts + 1))
-    return [Claimed(r.id, platform, r.user_id, r.text, r.attempts + 1, r.kind) for r in rows]
+    out = []
+    for r in rows:
+        every = versions(r.text, r.language, r.translations)
+        out.append(Claimed(r.id, platform, r.user_id, version_for(every, r.wants),
+                           r.attempts + 1, r.kind, every))
+    return out
 
 
 def _mine(row_id: int, worker: str) -> object:

@@ -14,6 +14,9 @@ Broadcast rows, per platform, in a loop:
    process that sends with the token, so N processes together keep within it; on SQLite
    (one process) it is an in-process aiolimiter of capacity 1, so never a burst above
    the rate in any one-second window. Per-chat pacing stays per process;
+   A person gets the broadcast's version in the language of their subscription, else
+   the main text; an announcement channel gets every version in one post (store.py
+   `claim`, dialogue.py `channel_post`);
 3. right after each send, commit that row's outcome: sent (with the platform's message
    id), unsubscribed (403 / blocked / DMs closed: the subscription goes too; for an
    announcement channel gone or forbidden: failed, and the server's setting goes), failed
@@ -61,7 +64,7 @@ from sqlalchemy.orm import sessionmaker
 from bot import outbox
 from bot.broadcasts import store
 from bot.broadcasts.budget import Budget, LocalBudget
-from bot.broadcasts.dialogue import for_channel
+from bot.broadcasts.dialogue import channel_post
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +240,7 @@ class Worker:
                 if row.kind == "channel":
                     send = getattr(p.sender, "send_channel", None)
                     outcome = Outcome("failed", error="no channel sender") if send is None \
-                        else await send(row.user_id, for_channel(row.text), row.nonce)
+                        else await send(row.user_id, channel_post(row.versions), row.nonce)
                 else:
                     outcome = await p.sender.send(row.user_id, row.text, row.nonce)
             except Exception as exc:  # noqa: BLE001 - a sender bug must not lose the row

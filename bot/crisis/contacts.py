@@ -17,16 +17,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.catalogue import t
+
 NATIONS: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
 
 
 @dataclass(frozen=True, slots=True)
 class CrisisContact:
-    """A helpline. `categories` empty: for any danger; `nations` empty: all of the UK."""
+    """A helpline. `categories` empty: for any danger; `nations` empty: all of the UK.
+    What people read of it (its name, how to reach it, in every language) is in the
+    catalogues, keys `cc_name_<key>` and `cc_how_<key>` (bot/catalogue.py): the number
+    here is the one checked, and tests/test_catalogue.py keeps each language's wording
+    holding it."""
 
     key: str
-    name: str
-    how: str
     number: str  # what to dial or text, alone: "116 123", "text SHOUT to 85258"
     source: str  # where the number was checked
     verified: str  # ISO date of that check
@@ -36,9 +40,14 @@ class CrisisContact:
     check: str = ""  # what is still to be confirmed at the live source before a release
 
     def line(self, label_nation: bool) -> str:
-        """"• Name: how", with the nation named when lines for several are shown."""
-        where = f" ({', '.join(self.nations)})" if label_nation and self.nations else ""
-        return f"• {self.name}{where}: {self.how}"
+        """"• Name: how" in the current turn's language, with the nation named when
+        lines for several are shown."""
+        where = ""
+        if label_nation and self.nations:
+            names = (t("nation_" + n.lower().replace(" ", "_")) for n in self.nations)
+            where = t("cc_where", nations=t("cc_nations_sep").join(names))
+        return t("cc_line", name=t(f"cc_name_{self.key}"), where=where,
+                 how=t(f"cc_how_{self.key}"))
 
 
 _CHECKED = "2026-11-26"
@@ -47,77 +56,67 @@ _BODY = ("overdose", "medical")
 
 CRISIS_CONTACTS: tuple[CrisisContact, ...] = (
     CrisisContact(
-        "emergency", "Emergency services", "call 999 (112 also works)", "999",
+        "emergency", "999",
         "https://www.devon-cornwall.police.uk/youth/8-10/phoning-999/", _CHECKED),
     CrisisContact(
-        "samaritans", "Samaritans", "call 116 123 (free, 24/7)", "116 123",
+        "samaritans", "116 123",
         "https://www.samaritans.org/how-we-can-help/contact-samaritan/", _CHECKED),
     CrisisContact(
-        "samaritans_welsh", "Samaritans Welsh Language Line",
-        "call 0808 164 0123 (7pm to 11pm every day)", "0808 164 0123",
+        "samaritans_welsh", "0808 164 0123",
         "https://campaign.nationradio.wales/ (Samaritans Cymru, 2021)", _CHECKED,
         welsh=True, check="hours: a later report says the line grew from 28 to 49 hours a week"),
     CrisisContact(
-        "shout", "Shout", "text SHOUT to 85258 (24/7)", "text SHOUT to 85258",
+        "shout", "text SHOUT to 85258",
         "https://www.giveusashout.org/faqs/", _CHECKED, categories=(*_SELF, "abuse")),
     CrisisContact(
-        "nhs111", "NHS 111", "call 111 and choose the mental health option (24/7)", "111",
+        "nhs111", "111",
         "https://www.lpft.nhs.uk/contact-us/need-help-now (England); Welsh Government, "
         "2025 (Wales: 111 press 2); https://en.wikipedia.org/wiki/NHS_24 (Scotland)",
         _CHECKED, categories=(*_SELF, *_BODY, "harm_to_others")),
     CrisisContact(
-        "breathing_space", "Breathing Space",
-        "call 0800 83 85 87 (weekday evenings, and all weekend from Friday 6pm)", "0800 83 85 87",
+        "breathing_space", "0800 83 85 87",
         "https://www.breathingspace.scot/news/2022/", _CHECKED,
         categories=_SELF, nations=("Scotland",)),
     CrisisContact(
-        "lifeline", "Lifeline", "call 0808 808 8000 (24/7)", "0808 808 8000",
+        "lifeline", "0808 808 8000",
         "https://www.lifelinehelpline.info/page/about.html", _CHECKED,
         categories=_SELF, nations=("Northern Ireland",)),
     CrisisContact(
-        "call_wales", "C.A.L.L. listening line",
-        "call 0800 132 737 or text \"help\" to 81066", "0800 132 737",
+        "call_wales", "0800 132 737",
         "https://www.deeside.com/ (24/7, text service); https://caerphilly.observer/?p=996223 "
         "(text 81066)", _CHECKED, categories=_SELF, nations=("Wales",), welsh=True,
         check="the number: the one stored article prints 0800 137 737, a probable misprint; "
         "confirm 0800 132 737 at callhelpline.org.uk"),
     CrisisContact(
-        "da_england", "National Domestic Abuse Helpline", "call 0808 2000 247 (24/7)",
-        "0808 2000 247",
+        "da_england", "0808 2000 247",
         "https://www.gov.uk/government/news/refuge-awarded-grant-to-operate-domestic-abuse-"
         "helpline", _CHECKED, categories=("abuse",), nations=("England",)),
     CrisisContact(
-        "da_wales", "Live Fear Free", "call 0808 80 10 800 (24/7)", "0808 80 10 800",
+        "da_wales", "0808 80 10 800",
         "https://www.gov.wales/live-fear-free/sexual-violence", _CHECKED,
         categories=("abuse",), nations=("Wales",)),
     CrisisContact(
-        "da_scotland", "Domestic Abuse and Forced Marriage Helpline",
-        "call 0800 027 1234 (24/7)", "0800 027 1234",
+        "da_scotland", "0800 027 1234",
         "https://safer.scot/information/da/report/", _CHECKED,
         categories=("abuse",), nations=("Scotland",)),
     CrisisContact(
-        "da_ni", "Domestic and Sexual Abuse Helpline", "call 0808 802 1414 (24/7)",
-        "0808 802 1414",
+        "da_ni", "0808 802 1414",
         "https://dsahelpline.org/2023/12/22/", _CHECKED,
         categories=("abuse",), nations=("Northern Ireland",)),
     CrisisContact(
-        "mens_advice", "Men's Advice Line (for men)", "call 0808 8010 327 (weekdays)",
-        "0808 8010 327",
+        "mens_advice", "0808 8010 327",
         "https://base25.org/domestic-abuse/; https://www.centre56.org.uk/domestic-abuse",
         _CHECKED, categories=("abuse",), check="opening hours differ between sources"),
     CrisisContact(
-        "respect", "Respect Phoneline (if you're worried you might hurt someone)",
-        "call 0808 802 4040", "0808 802 4040",
+        "respect", "0808 802 4040",
         "https://pdvg.org/about-domestic-abuse/are-you-worried-that-you-are-abusive/",
         _CHECKED, categories=("harm_to_others",), check="opening hours not found"),
     CrisisContact(
-        "childline", "Childline (for children and young people)", "call 0800 1111 (24/7)",
-        "0800 1111",
+        "childline", "0800 1111",
         "https://www.hartlepoolmail.co.uk/ (Childline column, 2021)", _CHECKED,
         categories=("child_at_risk",)),
     CrisisContact(
-        "nspcc", "NSPCC (adults worried about a child)",
-        "call 0808 800 5000 (weekdays 8am to 10pm, weekends 9am to 6pm)", "0808 800 5000",
+        "nspcc", "0808 800 5000",
         "https://safeguardingtool.nspcc.org.uk/what-you-can-do/report-abuse/", _CHECKED,
         categories=("child_at_risk",)),
 )
@@ -136,7 +135,9 @@ def crisis_contacts(categories: tuple[str, ...] = (), nation: str | None = None,
     wanted = nation.strip().casefold() if nation else None
 
     def fits(c: CrisisContact) -> bool:
-        if c.welsh and c.nations == () and not welsh:
+        if c.welsh and welsh:
+            return True  # a Welsh speaker's line wherever they are (C.A.L.L. too)
+        if c.welsh and c.nations == ():
             return False
         return wanted is None or not c.nations or \
             any(n.casefold() == wanted for n in c.nations)

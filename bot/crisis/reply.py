@@ -8,13 +8,15 @@ and "unsafe" (I need help now).
 
 from __future__ import annotations
 
-from bot.catalogue import t
+from bot.catalogue import current_language, t
 from bot.crisis.contacts import crisis_contacts
 from bot.crisis.detect import CrisisSignal
 from bot.types import Button, Reply
 
 # Categories with words of their own before the helplines ("call 999 now", first aid).
 _FIRST = ("overdose", "medical", "child_at_risk", "abuse", "harm_to_others")
+# The catalogue whose speakers get the Welsh-language lines (contacts.py `welsh`).
+WELSH = "cy"
 
 
 def crisis_reply(signal: CrisisSignal | None = None, nation: str | None = None,
@@ -24,7 +26,7 @@ def crisis_reply(signal: CrisisSignal | None = None, nation: str | None = None,
     categories = signal.categories if signal else ()
     lines = [t(f"crisis_first_{c}") for c in categories if c in _FIRST]
     lines.append(t("crisis_lines") if lines else t(intro))
-    contacts = crisis_contacts(categories, nation, welsh=bool(signal and signal.welsh))
+    contacts = crisis_contacts(categories, nation, welsh=_welsh(signal))
     lines += [c.line(label_nation=nation is None) for c in contacts]
     lines.append(t("crisis_outro"))
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -38,7 +40,7 @@ def signpost_reply(mentioned: tuple[str, ...], nation: str | None = None) -> Rep
     """Danger words about the past, a loss or a topic ("support for people bereaved by
     suicide"): no alarm and no question, a gentle line with the lines that fit."""
     lines = [t("crisis_signpost")]
-    contacts = crisis_contacts(mentioned, nation)
+    contacts = crisis_contacts(mentioned, nation, welsh=_welsh(None))
     lines += [c.line(label_nation=nation is None) for c in contacts if c.key != "emergency"]
     return Reply("\n".join(lines), crisis=True)
 
@@ -46,8 +48,15 @@ def signpost_reply(mentioned: tuple[str, ...], nation: str | None = None) -> Rep
 def unsafe_reply(nation: str | None = None) -> Reply:
     """After "I need help now": 999 first, and every line again."""
     lines = [t("crisis_unsafe")]
-    lines += [c.line(label_nation=nation is None) for c in crisis_contacts((), nation)]
+    lines += [c.line(label_nation=nation is None)
+              for c in crisis_contacts((), nation, welsh=_welsh(None))]
     return Reply("\n".join(lines), crisis=True)
+
+
+def _welsh(signal: CrisisSignal | None) -> bool:
+    """Whether the Welsh-language lines go in: the message was Welsh, or the
+    conversation is (the catalogue it speaks)."""
+    return bool(signal and signal.welsh) or current_language() == WELSH
 
 
 def fallback_replies(apology: str, signal: CrisisSignal | None = None, *,

@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 
 from bot import access, outbox
 from bot.access import Actor
-from bot.catalogue import t
+from bot.catalogue import CATALOGUES, t
 from bot.features import Feature, Turn, b, payload_number
 from bot.types import Button, ConversationRef
 from directory import curation
-from directory.fields import BY_KEY, FIELDS, Invalid, parse_schedule, show
+from directory.fields import FIELDS as LISTING_FIELDS
+from directory.fields import Invalid, parse_schedule, show, translation_fields
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer
 from directory.models import Listing, Organisation
@@ -41,6 +42,12 @@ MAX_LISTED = 20
 PAGE, ALL = "vw", "vall"
 
 ATTENTION_ORGS = 3  # /review names the organisations with the most stale listings, this many
+
+# What /edit offers: the listing's fields, then its name and description in each language
+# the bot speaks besides English ("Welsh name"), last so that the buttons (vf<position>)
+# of a picker already shown keep their meaning. A new catalogue brings its own.
+FIELDS = LISTING_FIELDS + translation_fields(c for c in CATALOGUES if c != "en")
+BY_KEY = {f.key: f for f in FIELDS}
 
 
 _id = payload_number
@@ -534,8 +541,8 @@ class Volunteering(Feature):
         lines = [t("v_paused_many", n=applied)] if applied else []
         if pending:
             lines.append(t("v_pending_many", n=pending))
-            self._notify(turn.session, access.admins(turn.session),
-                         t("v_n_review_many", n=pending), turn.now)
+            notify(turn.session, access.admins(turn.session), turn.now,
+                   "v_n_review_many", n=pending)
         if conflicts:
             lines.append(t("v_conflict_many", n=conflicts))
         turn.say("\n".join(lines))
@@ -577,8 +584,8 @@ class Volunteering(Feature):
                 t("v_status_" + listing.status)))
         elif outcome.status == "pending":
             turn.say(t("v_pending"))
-            self._notify(turn.session, access.admins(turn.session),
-                         t("v_n_review", name=listing.name), turn.now)
+            notify(turn.session, access.admins(turn.session), turn.now,
+                   "v_n_review", name=listing.name)
         else:
             turn.say(t("v_applied", name=listing.name))
 
@@ -730,8 +737,8 @@ class Volunteering(Feature):
                                 turn.now)
         change.status = "pending"
         turn.say(t("v_pending"))
-        self._notify(turn.session, access.admins(turn.session),
-                     t("v_n_review", name=values["name"]), turn.now)
+        notify(turn.session, access.admins(turn.session), turn.now,
+               "v_n_review", name=values["name"])
 
     # -- admins ---------------------------------------------------------------------
 
@@ -901,7 +908,7 @@ class Volunteering(Feature):
         outcome = curation.apply(turn.session, change, Actor("", change.person_id).name,
                                  turn.now, actor.person_id, approved_by=actor.name)
         key = "v_n_approved" if outcome.status != "conflict" else "v_n_conflict"
-        self._notify(turn.session, [change.person_id], t(key, name=listing.name), turn.now)
+        notify(turn.session, [change.person_id], turn.now, key, name=listing.name)
         turn.say(t("v_approved") if outcome.status != "conflict" else t("v_review_conflict"))
         self._next_review(turn)
 
@@ -917,8 +924,8 @@ class Volunteering(Feature):
         curation.reject(change, reason, actor.person_id or 0, turn.now)
         listing = turn.session.get(Listing, change.listing_id)
         name = listing.name if listing else ""
-        self._notify(turn.session, [change.person_id],
-                     t("v_n_rejected", name=name, reason=reason), turn.now)
+        notify(turn.session, [change.person_id], turn.now, "v_n_rejected", name=name,
+               reason=reason)
         turn.say(t("v_rejected"))
         self._next_review(turn)
 
@@ -949,10 +956,6 @@ class Volunteering(Feature):
         turn.state.flow, turn.state.step = {}, CONVERSATION_START
         turn.say(t("v_cancelled"))
 
-    def _notify(self, session: Session, person_ids: list[int], text: str,
-                now: datetime) -> None:
-        outbox.enqueue(session, access.contacts(session, person_ids), text, now)
-
     def deep_link(self, turn: Turn, arg: str) -> bool:
         if not arg.startswith("volunteer-"):  # an invite's link, /start volunteer-CODE
             return False
@@ -976,12 +979,26 @@ class Volunteering(Feature):
     def forget(self, session: Session, ref: ConversationRef) -> None:
         access.forget(session, ref.platform, ref.user_id)
 
+    def language_changed(self, turn: Turn) -> None:
+        """A volunteer or admin chose a language: their notifications come in it."""
+        ref = turn.msg.ref
+        access.set_language(turn.session, ref.platform, ref.user_id, turn.state.language)
+
     def listing_reported(self, session: Session, listing: Listing, now: datetime) -> None:
         """A problem report reaches the organisation's volunteers and the admins; it says
         nothing about who reported it."""
         people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]
-        self._notify(session, people + access.admins(session),
-                     t("v_n_report", name=listing.name), now)
+        notify(session, people + access.admins(session), now, "v_n_report",
+               name=listing.name)
+
+
+def notify(session: Session, person_ids: list[int], now: datetime, key: str,
+           **values: object) -> None:
+    """A notification to these people (bot/outbox.py), each written in their own
+    language (bot/access.py `Person.language`), not in the language of whoever's turn
+    caused it."""
+    for language, targets in access.contacts_by_language(session, person_ids).items():
+        outbox.enqueue(session, targets, t(key, language, **values), now)
 
 
 def _venue(listing: Listing) -> str:
@@ -1011,8 +1028,7 @@ def remind_stale(session: Session, now: datetime, after: timedelta) -> int:
         people = [p for p, _ in access.volunteers_of(session, listing.organisation_id)]
         if not people:
             continue
-        outbox.enqueue(session, access.contacts(session, people),
-                       t("v_n_stale", name=listing.name, slug=listing.slug), now)
+        notify(session, people, now, "v_n_stale", name=listing.name, slug=listing.slug)
         curation.mark_stale_reminded(session, listing.id, now)
         count += 1
     return count

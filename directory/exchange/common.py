@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from directory.records import Feed, ListingRecord, OrganisationRecord, field_names
@@ -31,6 +32,9 @@ class ParsedFeed(Feed):
     # "listing:<slug>" / "organisation:<slug>" of records that had a parse problem: they
     # were kept so that validation can report everything at once, but must not be written.
     broken: set[str] = field(default_factory=set)
+    # What was read leniently or left out without refusing the record (an `updated` date in
+    # a form we cannot read, an unknown meeting type...): for the operator, not errors.
+    notes: list[Problem] = field(default_factory=list)
 
     def add_listing(self, listing: ListingRecord, label: str, issues: Issues) -> None:
         """Keep a parsed listing with how the file names it; one with parse problems is
@@ -51,14 +55,20 @@ class WriteReport:
 class Issues:
     """Collects the parse problems of one item of a file."""
 
-    def __init__(self, item: str, sink: list[Problem]) -> None:
+    def __init__(self, item: str, sink: list[Problem],
+                 notes: list[Problem] | None = None) -> None:
         self.item = item
         self.sink = sink
         self.count = 0
+        self.notes = notes if notes is not None else []
 
     def add(self, name: str, reason: str) -> None:
         self.sink.append(Problem(self.item, name, reason))
         self.count += 1
+
+    def note(self, name: str, reason: str) -> None:
+        """Something read leniently: said, but the record is not refused."""
+        self.notes.append(Problem(self.item, name, reason))
 
 
 def slugify(text: str, limit: int = 120) -> str:
@@ -84,14 +94,42 @@ def text(value: Any) -> str | None:
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
+# "7:30 PM", "7:30pm", "7pm", "7.30 p.m.", "12 noon": the 12-hour forms that feeds carry and
+# the 12 Step Meeting List plugin reads (includes/functions_format.php,
+# tsml_format_time_reverse(), which hands them to PHP's date_parse()).
+_TIME_12 = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s*m\.?$", re.I)
+_NAMED_TIMES = {"noon": time(12), "12 noon": time(12), "midday": time(12),
+                "midnight": time(0), "12 midnight": time(0)}
+
+
+def _twelve_hour(raw: str) -> time | None:
+    named = _NAMED_TIMES.get(raw.lower())
+    if named is not None:
+        return named
+    m = _TIME_12.match(raw)
+    if not m:
+        return None
+    hour, minute, second = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    if not (1 <= hour <= 12 and minute < 60 and second < 60):
+        return None
+    hour = hour % 12 + (12 if m.group(4).lower() == "p" else 0)  # 12 AM is 00, 12 PM 12
+    return time(hour, minute, second)
+
+
 def parse_time(value: Any, name: str, issues: Issues, *, end: bool = False,
-               allow_offset: bool = False) -> time | None:
+               allow_offset: bool = False, twelve_hour: bool = False) -> time | None:
     """ "19:30" / "7:30" / "19:30:00" -> time. "24:00" is midnight when it ends something.
     Offsets ("Z", "+01:00") are accepted only where a format allows them (HSDS), and only
-    UK ones: our times are Europe/London wall-clock times."""
+    UK ones: our times are Europe/London wall-clock times. `twelve_hour` also reads
+    "7:30 PM", "7:30pm", "7pm", "noon" (Meeting Guide feeds, as the 12 Step Meeting List
+    plugin does); our own CSV keeps to the 24-hour clock."""
     raw = text(value)
     if raw is None:
         return None
+    if twelve_hour:
+        found = _twelve_hour(raw)
+        if found is not None:
+            return found
     m = _TIME.match(raw)
     if m and m.group(4) and not allow_offset:
         m = None
@@ -130,6 +168,42 @@ def parse_datetime(value: Any, name: str, issues: Issues) -> datetime | None:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         issues.add(name, f"'{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS)")
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# Forms of a date and time seen in feeds besides ISO 8601: US dates (PHP's strtotime(),
+# which the 12 Step Meeting List plugin uses for `updated`, reads "3/1/2025" as 1 March).
+_LENIENT_FORMATS = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%Y/%m/%d %H:%M:%S",
+                    "%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y")
+
+
+def parse_datetime_lenient(value: Any, name: str, issues: Issues) -> datetime | None:
+    """Like parse_datetime, but a form we cannot read is noted, not a problem, and gives
+    None: tsml-ui (src/helpers/load-meeting-data.ts, `updated`) warns and drops an
+    unreadable date, the plugin (tsml_import_sanitize_meetings()) uses the import time.
+    We keep None rather than invent a freshness the feed did not state. Also reads Unix
+    timestamps, RFC 2822 dates and the forms in _LENIENT_FORMATS (taken as UTC)."""
+    raw = text(value)
+    if raw is None:
+        return None
+    quiet = Issues(issues.item, [])
+    parsed = parse_datetime(raw, name, quiet)
+    if parsed is None and re.fullmatch(r"\d{9,10}(\.\d+)?", raw):
+        parsed = datetime.fromtimestamp(float(raw), UTC)
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            parsed = None
+    for form in _LENIENT_FORMATS if parsed is None else ():
+        try:
+            parsed = datetime.strptime(raw, form)
+            break
+        except ValueError:
+            continue
+    if parsed is None:
+        issues.note(name, f"'{raw}' is not a date we can read; it was left out")
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -212,7 +286,19 @@ def _converter(cls: type, name: str) -> Callable[[Any, str, Issues], Any] | None
         return _int_list
     if kind == "list[str]":
         return _str_list
+    if kind.startswith("dict"):
+        return _object
     return lambda v, n, i: v if v is None or isinstance(v, str) else str(v)
+
+
+def _object(value: Any, name: str, issues: Issues) -> dict[str, Any]:
+    """An object field (translations): its shape is checked by validation, once."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        issues.add(name, f"{value!r} is not an object")
+        return {}
+    return json.loads(json.dumps(value))  # a copy, nothing shared with the file's data
 
 
 def _int_list(value: Any, name: str, issues: Issues) -> list[int]:

@@ -5,7 +5,9 @@ Columns (documented in docs/import-formats.md): every ListingRecord field by nam
 (`organisation_slug` links the row to its organisation), then every OrganisationRecord
 field as `organisation_<field>`. Lists are joined with ";". Days are day names (Mon, Tue,
 .. or Monday, ..) or numbers 0 = Monday .. 6 = Sunday. Yes/no columns take yes/no,
-true/false or 1/0. Times are HH:MM, dates YYYY-MM-DD, date-times ISO 8601.
+true/false or 1/0. Times are HH:MM, dates YYYY-MM-DD, date-times ISO 8601. A listing's name and
+description in another language are the columns `name_<code>` and `description_<code>`
+(`name_cy`, `description_cy`) for any language code: a new language needs no code change.
 
 An organisation's details may be given on one of its rows only; other rows may leave them
 blank. A row whose listing columns are all blank (only organisation_* set) describes an
@@ -38,7 +40,8 @@ from directory.records import Feed, ListingRecord, OrganisationRecord, field_nam
 from directory.validation import Problem
 
 ORG_PREFIX = "organisation_"
-LISTING_COLUMNS = field_names(ListingRecord)
+# translations is not one column but two per language (name_cy, description_cy).
+LISTING_COLUMNS = [n for n in field_names(ListingRecord) if n != "translations"]
 ORG_FIELDS = [n for n in field_names(OrganisationRecord) if n != "slug"]
 ORG_COLUMNS = [ORG_PREFIX + n for n in ORG_FIELDS]
 COLUMNS = LISTING_COLUMNS + ORG_COLUMNS
@@ -49,13 +52,16 @@ _SHOWN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # text with a leading apostrophe, which spreadsheets hide and our reader removes.
 _FORMULA = re.compile(r"^(=|@|[+\-].*\()", re.DOTALL)
 _REQUIRED_TEXT = {"slug", "name", "organisation_slug"}
+# name_cy, description_cy, ...: an ISO 639 code (two letters, or three where there is no
+# two-letter one) after the translated field's name.
+_TRANSLATED = re.compile(r"^(name|description)_([a-z]{2,3})$")
 
 
 def _types(cls: type) -> dict[str, str]:
     return {f.name: str(f.type) for f in fields(cls)}
 
 
-_LISTING_TYPES = _types(ListingRecord)
+_LISTING_TYPES = {n: k for n, k in _types(ListingRecord).items() if n != "translations"}
 _ORG_TYPES = _types(OrganisationRecord)
 
 
@@ -147,7 +153,7 @@ def read(path: Path) -> tuple[ParsedFeed, list[Problem]]:
             return feed, [Problem(path.name, "", f"not a readable CSV file: {exc}")]
         head = Issues("header", problems)
         for column in header:
-            if column and column not in COLUMNS:
+            if column and column not in COLUMNS and not _TRANSLATED.match(column):
                 head.add(column, "unknown column; the columns are listed in "
                                  "docs/import-formats.md")
             if column and header.count(column) > 1:
@@ -179,6 +185,7 @@ def read(path: Path) -> tuple[ParsedFeed, list[Problem]]:
                                                 "organisation slug")
             continue
         values = _row_values(row, _LISTING_TYPES, "", issues)
+        values["translations"] = _translations(row, header, feed.source_fields)
         for name in _REQUIRED_TEXT:
             values.setdefault(name, "")
         feed.add_listing(ListingRecord(**values), f"row {number}", issues)
@@ -198,6 +205,23 @@ def read(path: Path) -> tuple[ParsedFeed, list[Problem]]:
         if issues.count:
             feed.broken.add(key)
     return feed, problems
+
+
+def _translations(row: dict[str, str | None], header: list[str],
+                  names: dict[str, str]) -> dict[str, dict[str, str]]:
+    """{"cy": {"name": .., "description": ..}} from the row's name_<code> and
+    description_<code> cells; problems about them name the column (via `names`)."""
+    out: dict[str, dict[str, str]] = {}
+    for column in header:
+        m = _TRANSLATED.match(column)
+        if not m:
+            continue
+        part, code = m.groups()
+        names[f"translations.{code}.{part}"] = column
+        value = _cell(row.get(column))
+        if value is not None:
+            out.setdefault(code, {})[part] = value
+    return out
 
 
 def _merge_org(slug: str, row: dict[str, str | None], number: int, issues: Issues,
@@ -239,9 +263,13 @@ def write(path: Path, feed: Feed) -> WriteReport:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         # utf-8-sig: Excel reads a UTF-8 file correctly only when it starts with a BOM.
         writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
+        # Translation columns for the languages the listings have, after the listing's own.
+        codes = sorted({c for listing in feed.listings for c in listing.translations or {}})
+        translated = [(part, code) for code in codes for part in ("name", "description")]
+        writer.writerow(LISTING_COLUMNS + [f"{p}_{c}" for p, c in translated] + ORG_COLUMNS)
         for listing in feed.listings:
             row = [_format(getattr(listing, n), n) for n in LISTING_COLUMNS]
+            row += [_format((listing.translations or {}).get(c, {}).get(p)) for p, c in translated]
             org = orgs.get(listing.organisation_slug)
             row += [_format(getattr(org, n), n) if org else "" for n in ORG_FIELDS]
             used.add(listing.organisation_slug)
@@ -249,7 +277,7 @@ def write(path: Path, feed: Feed) -> WriteReport:
         for org in feed.organisations:
             if org.slug in used:
                 continue
-            row = ["" for _ in LISTING_COLUMNS]
+            row = ["" for _ in LISTING_COLUMNS] + ["" for _ in translated]
             row[LISTING_COLUMNS.index("organisation_slug")] = org.slug
             row += [_format(getattr(org, n), n) for n in ORG_FIELDS]
             writer.writerow(row)
