@@ -162,6 +162,7 @@ def apply_feed(
     after every write (the source's bookkeeping)."""
     report = ImportReport(format=fmt, invalid=list(parse_problems),
                           notes=list(getattr(feed, "notes", ())))
+    _first_of_each_slug(feed, report)
     referenced = {li.organisation_slug for li in feed.listings}
     known = _known_organisations(session, referenced)
     geo = gazetteer if gazetteer is not None else _default_gazetteer()
@@ -281,6 +282,27 @@ def _close_vanished(session: Session, source: Source, vanished: list[Listing], a
         update_listing(session, listing, {"status": Status.CLOSED.value, "status_note": note},
                        actor, action="close")
     return len(vanished)
+
+
+def _first_of_each_slug(feed: Feed, report: ImportReport) -> None:
+    """A slug given to several listings of a file: the first is the listing, each later
+    one is refused (a problem: nothing is written without skip_invalid). tsml-ui keeps
+    the first too (src/helpers/load-meeting-data.ts, "duplicate slug"); the 12 Step
+    Meeting List plugin renames the later ones, which would make up ids the feed's
+    editors never gave."""
+    seen: set[str] = set()
+    kept: list[ListingRecord] = []
+    for rec in feed.listings:
+        if rec.slug and rec.slug in seen:
+            report.invalid.append(Problem(
+                f"listing '{rec.name}' (slug '{rec.slug}' again)", "slug",
+                f"slug '{rec.slug}' is given to an earlier listing of this file too; the "
+                "first is kept and this one is not imported: give it a slug of its own"))
+            report.skipped.append(f"listing '{rec.slug}' (a second time)")
+            continue
+        seen.add(rec.slug)
+        kept.append(rec)
+    feed.listings = kept
 
 
 def _write(session: Session, orgs: list[OrganisationRecord], listings: list[ListingRecord],

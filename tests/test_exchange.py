@@ -525,6 +525,24 @@ def test_duplicate_slugs_in_one_file_are_refused(geo: Gazetteer) -> None:
         "slug 'x' is used by more than one listing in this file"]
 
 
+def test_a_slug_given_twice_keeps_the_first_listing(session: Session, geo: Gazetteer,
+                                                    tmp_path: Path) -> None:
+    """As tsml-ui does: the first meeting with a slug is the listing; a later one is
+    refused, named, and without --skip-invalid nothing is written."""
+    meeting = {"slug": "park-row", "day": 1, "time": "19:30", "group": "Park Row Group",
+               "address": "Cookridge Street", "city": "Leeds", "postal_code": "LS1 4DY"}
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps([{**meeting, "name": "First AA"},
+                                {**meeting, "name": "Second AA", "day": 2}]))
+    refused = import_file(session, path, gazetteer=geo, progress=False)
+    assert not refused.written
+    assert [p.item for p in refused.invalid] == ["listing 'Second AA' (slug 'park-row' again)"]
+    report = import_file(session, path, gazetteer=geo, progress=False, skip_invalid=True)
+    assert report.written
+    row = session.scalar(select(Listing).where(Listing.slug == "park-row"))
+    assert row is not None and row.name == "First AA" and row.days == [0]
+
+
 def test_meeting_guide_entity_stands_in_for_a_missing_group(tmp_path: Path) -> None:
     path = tmp_path / "entity.json"
     path.write_text(json.dumps([{

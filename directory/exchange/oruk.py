@@ -238,6 +238,11 @@ def _apply_schedule(listing: ListingRecord, service: dict[str, Any], issues: Iss
     s = schedules[0]
     listing.notes = text(s.get("notes"))
     freq = (text(s.get("freq")) or "").upper()
+    if freq.isdigit():
+        # Some ORUK 1.0 feeds give freq as a number, which RFC 5545 (HSDS's model) has
+        # no meaning for: the weekday or byday then says the week's pattern.
+        issues.note("freq", f"freq '{freq}' is not WEEKLY or MONTHLY; read from the days")
+        freq = ""
     byday = _parse_byday(text(s.get("byday")) or "", issues)
     if byday is None:
         return
@@ -938,7 +943,7 @@ def _parse_items(items: list[Any], feed: ParsedFeed, problems: list[Problem]) ->
         _note_unmapped(service, label, feed.notes)
         for one, where, place_id in _places(service):
             item = label if where is None else f"{label} at '{where}'"
-            issues = Issues(item, problems)
+            issues = Issues(item, problems, feed.notes)
             feed.add_listing(listing_from(one, slug, issues, place_id or slug_id), item, issues)
 
 
