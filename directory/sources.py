@@ -2,7 +2,7 @@
 `recovery-bot directory sync`).
 
 A sync of one source fetches its feed (directory/fetching.py: timeouts, a size cap, a
-conditional request, retries), reads it with the source's format, fellowship and needs,
+conditional request, retries; every page of an Open Referral API), reads it with the source's format, fellowship and needs,
 and applies it as ONE transaction (directory/importer.py apply_feed):
 
 - records are matched by slug: new ones are created, changed ones updated;
@@ -24,6 +24,7 @@ feed that failed is fetched in full again next time. See docs/import-formats.md,
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import tempfile
@@ -34,10 +35,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from directory.exchange import FORMATS
+from directory.exchange.oruk import page_info, page_items
 from directory.fetching import FetchError, FetchLimits, fetch, is_url
 from directory.importer import ImportReport, apply_feed, read_records
 from directory.models import Listing, Source, Status
@@ -181,6 +184,47 @@ def source_json(source: Source, open_listings: int, closed_listings: int) -> dic
     }
 
 
+# An API that says it has more pages than this is refused rather than followed.
+MAX_PAGES = 500
+
+
+def _all_pages(first: Path, url: str, fmt: str, tmp: Path,
+               limits: FetchLimits | None) -> Path:
+    """The feed to read: the file fetched, or, when it is one page of an Open Referral
+    API answer (`/services?page=N`: HSDS 3.0 total_pages/page_number, ORUK 1.0
+    totalPages/number), a folder holding every page, fetched with the same limits, for
+    oruk.read_pages (which refuses a feed with a page missing)."""
+    if fmt not in ("oruk", "auto") or first.suffix.lower() != ".json":
+        return first
+    try:
+        data = json.loads(first.read_text(encoding="utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        return first  # the reader says what is wrong with it
+    if page_items(data) is None:
+        return first
+    info = page_info(data)
+    total = info.total_pages or 1
+    if total <= 1:
+        return first
+    if total > MAX_PAGES:
+        raise FetchError(f"the API says it has {total} pages; at most {MAX_PAGES} are read")
+    number = info.number if info.number is not None else 1
+    folder = tmp / "pages"
+    folder.mkdir()
+    first.rename(folder / f"page-{number:05d}.json")
+    # The page numbers this page's own number implies: 1.. for HSDS 3.0, 0.. for ORUK
+    # 1.0 (Spring's pages), whichever this one is.
+    start = 0 if number == 0 else 1
+    for n in range(start, start + total):
+        if n == number:
+            continue
+        page_url = str(httpx.URL(url).copy_set_param("page", str(n)))
+        got = fetch(page_url, folder, limits=limits)
+        assert got.path is not None
+        got.path.rename(folder / f"page-{n:05d}.json")
+    return folder
+
+
 def sync_source(session: Session, name: str, *, limits: FetchLimits | None = None,
                 progress: bool = False, force: bool = False, dry_run: bool = False,
                 keep_examples: bool = False, gazetteer: Any | None = None,
@@ -206,7 +250,12 @@ def sync_source(session: Session, name: str, *, limits: FetchLimits | None = Non
             result.status = "not_modified"
             return _finish(session, source_id, result, started, now, dry_run)
         assert got.path is not None
-        feed, problems, fmt = read_records(got.path, fmt, fellowship=fellowship, needs=needs)
+        try:
+            path = _all_pages(got.path, url, fmt, Path(tmp), limits)
+        except FetchError as exc:
+            result.error = f"could not fetch every page of the feed: {exc}; nothing was changed"
+            return _finish(session, source_id, result, started, now, dry_run)
+        feed, problems, fmt = read_records(path, fmt, fellowship=fellowship, needs=needs)
     result.problems = list(problems)
     if not (feed.listings or feed.organisations) and problems:
         result.error = ("the feed could not be read: "

@@ -12,7 +12,9 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Engine, select
@@ -54,6 +56,7 @@ class FeedServer:
         self.meetings: list[dict[str, Any]] = [meeting(n) for n in range(1, 7)]
         self.mode = "ok"
         self.status = 500
+        self.pages: dict[int, dict[str, Any]] = {}  # mode "pages": page number -> page
         self.requests: list[dict[str, str]] = []
         server = self
 
@@ -86,6 +89,14 @@ class FeedServer:
             h.send_response(self.status)
             h.end_headers()
             h.wfile.write(b"<html>Internal Server Error</html>")
+            return
+        if mode == "pages":  # an Open Referral API: /services?page=N
+            number = int(parse_qs(urlsplit(h.path).query).get("page", ["1"])[0])
+            page = self.pages.get(number)
+            h.send_response(200 if page is not None else 404)
+            h.send_header("Content-Type", "application/json")
+            h.end_headers()
+            h.wfile.write(json.dumps(page).encode() if page is not None else b"{}")
             return
         if mode == "slow":
             time.sleep(2.0)
@@ -391,3 +402,41 @@ def test_a_server_that_is_not_there(env: dict[str, str], engine: Engine) -> None
     add_leeds(env, url)
     code, result = sync(env)
     assert code == 1 and "could not connect to 127.0.0.1" in result["error"]
+
+
+def oruk_pages(total: int) -> dict[int, dict[str, Any]]:
+    """A real Open Referral UK 1.0 record (Salford's Central Family Hub, tests/data/oruk),
+    one service a page, as a paginated API gives them (Spring pages: totalPages, number)."""
+    base = json.loads((Path(__file__).parent / "data" / "oruk" /
+                       "oruk1_salford_page.json").read_text())
+    hub = base["content"][0]
+    pages = {}
+    for n in range(1, total + 1):
+        one = {**copy.deepcopy(hub), "id": f"{hub['id']}-{n}", "name": f"Family Hub {n}"}
+        pages[n] = {"content": [one], "totalElements": total, "totalPages": total,
+                    "number": n, "size": 1, "first": n == 1, "last": n == total}
+    return pages
+
+
+def test_an_api_source_is_read_page_by_page(env: dict[str, str], engine: Engine,
+                                            feed: FeedServer) -> None:
+    """A source that is one page of an Open Referral API: every page is fetched and the
+    whole applied; a page the API fails to give changes nothing."""
+    feed.mode, feed.pages = "pages", oruk_pages(3)
+    url = feed.url.replace("meetings.json", "services?page=1")
+    assert cli(env, "directory", "sources", "add", "salford", url, "--format", "oruk")[0] == 0
+    code, out, err = cli(env, "directory", "sync", "salford", "--json", *FAST)
+    assert code == 0, out + err
+    (result,) = json.loads(out)
+    assert result["status"] == "ok" and result["created"] >= 3, result
+    with session_factory(engine)() as s:
+        names = set(s.scalars(select(Listing.name).where(Listing.source_id.is_not(None))))
+    assert {"Family Hub 1", "Family Hub 2", "Family Hub 3"} <= names
+    del feed.pages[2]  # the API loses a page: nothing closes
+    code, out, err = cli(env, "directory", "sync", "salford", "--json", "--force", *FAST)
+    (result,) = json.loads(out)
+    assert code != 0 and result["status"] == "failed", result
+    assert "page" in result["error"]
+    with session_factory(engine)() as s:
+        open_ = set(s.scalars(select(Listing.name).where(Listing.status != "closed")))
+    assert {"Family Hub 1", "Family Hub 2", "Family Hub 3"} <= open_
