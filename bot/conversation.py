@@ -132,6 +132,10 @@ class Conversation:
         self.feature_commands = {k: f for f in self.features for k in f.commands}
         self.feature_steps = {k: f for f in self.features for k in f.steps}
         self.drafting_steps = frozenset().union(*(f.drafting for f in self.features))
+        # Longest prefix first, so "rmx" is not taken by a feature answering "rm".
+        self.feature_payloads = sorted(
+            ((prefix, handler) for f in self.features for prefix, handler in f.payloads.items()),
+            key=lambda item: -len(item[0]))
 
     def menu(self, role: str | None = None) -> tuple[str, ...]:
         """The commands a platform's menu shows someone with `role` ("volunteer",
@@ -339,6 +343,11 @@ class Conversation:
         if msg.payload and msg.payload.startswith(LANGUAGE_PAYLOAD):
             self._switch_language(turn, msg.payload[len(LANGUAGE_PAYLOAD):])
             return
+        if msg.payload:
+            for prefix, handler in self.feature_payloads:
+                if msg.payload.startswith(prefix):
+                    handler(turn)  # a button a feature added (Feature.payloads)
+                    return
         if msg.location is not None:
             loc = msg.location
             if not _valid_location(loc.latitude, loc.longitude):
@@ -878,8 +887,11 @@ class Conversation:
             lines.append(t("details_not_checked"))
         if v.is_demo:
             lines.append(t("details_example"))
-        turn.say("\n".join(lines), ((b("b_back", "back"), b("b_report", "report")),
-                                    (b("b_restart", "restart"),)), card=card)
+        extra = tuple(button for f in self.features
+                      for button in f.detail_buttons(turn, listing_id))
+        rows = ((b("b_back", "back"), b("b_report", "report")),) + \
+            ((extra,) if extra else ()) + ((b("b_restart", "restart"),),)
+        turn.say("\n".join(lines), rows, card=card)
 
 
 STEPS: dict[Step, Handler] = {

@@ -84,7 +84,11 @@ class Feature:
       then the step goes on, so "suicide prevention walk" can be announced. At a
       feature's other steps a danger message gets the contacts only;
     - `menus`: role ("volunteer", "admin") -> the commands a platform's menu shows to
-      people who hold it (every call is still checked in bot/access.py).
+      people who hold it (every call is still checked in bot/access.py);
+    - `payloads`: the prefixes of the button payloads the feature answers from any step
+      (the buttons it adds under a listing's details, `detail_buttons`) -> handler(turn);
+      a prefix is the feature's own (such as "rm"), and the conversation hands the whole
+      payload to the handler in `turn.msg.payload`.
 
     The hooks below do nothing unless a feature overrides them.
     """
@@ -93,6 +97,7 @@ class Feature:
     steps: Mapping[str, Callable[[Turn], None]] = {}
     drafting: frozenset[str] = frozenset()
     menus: Mapping[str, tuple[str, ...]] = {}
+    payloads: Mapping[str, Callable[[Turn], None]] = {}
 
     def deep_link(self, turn: Turn, arg: str) -> bool:
         """/start ARG from a link (an invite's "volunteer-CODE"): True if handled."""
@@ -107,6 +112,11 @@ class Feature:
 
     def forget(self, session: Session, ref: ConversationRef) -> None:
         """/forget confirmed: erase what this feature holds about the person."""
+
+    def detail_buttons(self, turn: Turn, listing_id: int) -> tuple[Button, ...]:
+        """Buttons this feature adds under a listing's details (their payloads start
+        with one of `payloads`' prefixes); none by default."""
+        return ()
 
     def language_changed(self, turn: Turn) -> None:
         """The person chose a language (/language, /iaith; `turn.state.language`): what

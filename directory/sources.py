@@ -2,8 +2,9 @@
 `recovery-bot directory sync`).
 
 A sync of one source fetches its feed (directory/fetching.py: timeouts, a size cap, a
-conditional request, retries; every page of an Open Referral API), reads it with the source's format, fellowship and needs,
-and applies it as ONE transaction (directory/importer.py apply_feed):
+conditional request, retries; every page of an Open Referral API), reads it with the
+source's format, fellowship and needs, and applies it as ONE transaction
+(directory/importer.py apply_feed):
 
 - records are matched by slug: new ones are created, changed ones updated;
 - a listing that left the feed is closed (never deleted), with a note saying so, and
