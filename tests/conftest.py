@@ -96,6 +96,12 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 
 
 @pytest.fixture
+def env(engine: Engine) -> dict[str, str]:
+    """The environment that points the command line at the test's database."""
+    return {"DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     with session_factory(engine)() as s:
         yield s

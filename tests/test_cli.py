@@ -12,7 +12,6 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from adapters import cli
@@ -24,11 +23,6 @@ runner = CliRunner()
 JSON_FIELDS = {"id", "name", "organisation", "kind", "needs", "distance_km", "attendance",
                "next_meeting", "address", "postcode", "phone", "website", "conference_url",
                "last_verified"}
-
-
-@pytest.fixture
-def env(engine: Engine) -> dict[str, str]:
-    return {"DATABASE_URL": engine.url.render_as_string(hide_password=False)}
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:

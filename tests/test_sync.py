@@ -18,14 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import Engine, select
-from typer.testing import CliRunner
+from test_cli import run
 
-from adapters.cli import app
 from directory import curation
 from directory.db import session_factory
 from directory.models import Listing, Source
-
-runner = CliRunner()
 
 # Fast limits for tests: a read that waits over half a second is a timeout, no retries
 # unless a test asks for them.
@@ -139,14 +136,8 @@ def feed() -> Iterator[FeedServer]:
     server.close()
 
 
-@pytest.fixture
-def env(engine: Engine) -> dict[str, str]:
-    return {"DATABASE_URL": engine.url.render_as_string(hide_password=False)}
-
-
-def cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), env=env)
-    return result.exit_code, result.stdout, result.stderr
+# The command line against the test's database, as tests/test_cli.py runs it.
+cli = run
 
 
 def sync(env: dict[str, str], *args: str) -> tuple[int, dict[str, Any]]:

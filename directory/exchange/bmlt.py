@@ -33,7 +33,6 @@ that is online while its building is closed (Admin/MeetingResource.php,
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections import Counter
@@ -45,7 +44,17 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from directory.exchange import meeting_guide
-from directory.exchange.common import Issues, ParsedFeed, parse_float, parse_time, slugify, text
+from directory.exchange.common import (
+    UK_COUNTRIES,
+    UK_TIME_ZONES,
+    Issues,
+    ParsedFeed,
+    load_json,
+    parse_float,
+    parse_time,
+    slugify,
+    text,
+)
 from directory.fellowships import Fellowship, lookup, needs_from_names
 from directory.models import Attendance, Status
 from directory.records import ListingRecord, OrganisationRecord
@@ -61,11 +70,6 @@ from directory.validation import (
 log = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")
-UK_ZONES = {"europe/london", "europe/belfast", "gb", "gb-eire"}
-UK_NATIONS = {
-    "uk", "gb", "gbr", "united kingdom", "great britain", "england", "scotland", "wales",
-    "northern ireland",
-}
 IN_PERSON, VIRTUAL, HYBRID = "1", "2", "3"
 
 # World ids that say who a meeting is for, or how to reach it.
@@ -348,7 +352,7 @@ def _zone(raw: str | None, default: str | None, issues: Issues) -> ZoneInfo | No
     """The meeting's time zone when it is not UK time; None for UK time (or none given:
     a UK server's meetings are in UK time)."""
     name = raw or default
-    if not name or name.lower() in UK_ZONES:
+    if not name or name.lower() in UK_TIME_ZONES:
         return None
     try:
         return ZoneInfo(name)
@@ -451,7 +455,7 @@ def _listing(
 
     lat, lon = _coordinates(m, issues)
     nation = text(m.get("location_nation"))
-    abroad_nation = bool(nation and nation.lower() not in UK_NATIONS)
+    abroad_nation = bool(nation and nation.lower() not in UK_COUNTRIES)
     online_url = text(m.get("virtual_meeting_link"))
     online_phone = text(m.get("phone_meeting_number"))
     extra: list[str] = []
@@ -563,16 +567,6 @@ def _is_published(value: Any) -> bool:
     return str(value).strip().lower() not in ("0", "false")
 
 
-def _load(path: Path) -> tuple[Any, Problem | None]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig")), None
-    except json.JSONDecodeError as exc:
-        return None, Problem(path.name, "", f"not valid JSON: {exc.msg} at line "
-                                            f"{exc.lineno}, column {exc.colno}")
-    except UnicodeDecodeError:
-        return None, Problem(path.name, "", "not a UTF-8 text file")
-
-
 def _beside(path: Path, switcher: str) -> Path | None:
     for candidate in (path.with_name(f"{path.stem}.{switcher}.json"),
                       path.with_name(f"{switcher}.json")):
@@ -627,7 +621,7 @@ def read(path: Path, fellowship: str | None = "NA", *, formats: list[Any] | None
     default, for meetings that give none (a UK server's is UK time). `today`: the week whose
     clocks convert foreign online meetings to UK time."""
     feed = BmltFeed(source_fields=dict(SOURCE_FIELDS))
-    data, problem = _load(path)
+    data, problem = load_json(path)
     if problem:
         return feed, [problem]
     problems: list[Problem] = []
@@ -650,7 +644,7 @@ def read(path: Path, fellowship: str | None = "NA", *, formats: list[Any] | None
         sibling = _beside(path, switcher)
         if sibling is None:
             continue
-        loaded, problem = _load(sibling)
+        loaded, problem = load_json(sibling)
         if problem:
             problems.append(problem)
         elif not isinstance(loaded, list):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from directory.records import Feed, ListingRecord, OrganisationRecord, field_names
@@ -69,6 +70,29 @@ class Issues:
     def note(self, name: str, reason: str) -> None:
         """Something read leniently: said, but the record is not refused."""
         self.notes.append(Problem(self.item, name, reason))
+
+
+# How feeds name the UK (lower case): a country or nation field, or the end of an address.
+UK_COUNTRIES = frozenset({
+    "uk", "gb", "gbr", "united kingdom", "great britain", "england", "scotland", "wales",
+    "northern ireland",
+})
+# IANA names of UK time (lower case): Europe/Belfast, GB and GB-Eire are its aliases.
+UK_TIME_ZONES = frozenset({"europe/london", "europe/belfast", "gb", "gb-eire"})
+
+
+def load_json(path: Path) -> tuple[Any, Problem | None]:
+    """A JSON file's content, or the problem that stops it being read (kindly worded,
+    naming the file): what every JSON format's reader starts with."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig")), None
+    except json.JSONDecodeError as exc:
+        return None, Problem(path.name, "", f"not valid JSON: {exc.msg} at line "
+                                            f"{exc.lineno}, column {exc.colno}")
+    except UnicodeDecodeError:
+        return None, Problem(path.name, "", "not a UTF-8 text file")
+    except OSError as exc:
+        return None, Problem(path.name, "", f"cannot be read ({exc.strerror})")
 
 
 def slugify(text: str, limit: int = 120) -> str:

@@ -13,7 +13,6 @@ when needed, so that our own round trip keeps every field while other tools igno
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -24,12 +23,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from directory.exchange.common import (
     RC_PREFIX,
+    UK_COUNTRIES,
     Issues,
     ParsedFeed,
     WriteReport,
     apply_overrides,
     differences,
     dumps,
+    load_json,
     override_value,
     parse_datetime_lenient,
     parse_float,
@@ -129,10 +130,6 @@ TIMEZONE_ALIASES = {
     **{a: "America/Denver" for a in ("mt", "mst", "mdt", "mountain")},
     **{a: "America/Los_Angeles" for a in ("pt", "pst", "pdt", "pacific", "west_coast")},
     **{a: DEFAULT_TIMEZONE for a in ("gmt", "bst", "uk", "uk time", "british time")},
-}
-UK_COUNTRIES = {
-    "uk", "gb", "gbr", "united kingdom", "great britain", "england", "scotland", "wales",
-    "northern ireland",
 }
 _DAY_NAMES = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 _DAY_WORDS = {**{n: i for i, n in enumerate(_DAY_NAMES)},
@@ -589,13 +586,9 @@ def read(path: Path, fellowship: str | None = None, *, timezone: str = DEFAULT_T
     page timezone). `source`: names the organisation of meetings that name none (the
     file's name by default)."""
     feed = ParsedFeed(source_fields=dict(SOURCE_FIELDS))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        return feed, [Problem(path.name, "", f"not valid JSON: {exc.msg} at line "
-                                             f"{exc.lineno}, column {exc.colno}")]
-    except UnicodeDecodeError:
-        return feed, [Problem(path.name, "", "not a UTF-8 text file")]
+    data, problem = load_json(path)
+    if problem is not None:
+        return feed, [problem]
     if not isinstance(data, list):
         return feed, [Problem(path.name, "", "a Meeting Guide feed is a JSON array of "
                                              "meetings")]

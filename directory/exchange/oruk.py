@@ -42,11 +42,13 @@ from pathlib import Path
 from typing import Any
 
 from directory.exchange.common import (
+    UK_COUNTRIES,
     Issues,
     ParsedFeed,
     WriteReport,
     differences,
     dumps,
+    load_json,
     override_value,
     parse_date,
     parse_float,
@@ -99,8 +101,6 @@ ACCESSIBILITY_LABELS = {
     "childcare": "Childcare available", "interpreter": "Interpreters available",
     "bsl": "British Sign Language (BSL)",
 }
-UK_COUNTRIES = {"gb", "uk", "gbr", "united kingdom", "great britain", "england", "scotland",
-                "wales", "northern ireland"}
 DIAL_IN = re.compile(r"dial[- ]?in|join", re.IGNORECASE)
 SOURCE_FIELDS = {
     "listing.postcode": "postal_code", "listing.website": "url",
@@ -742,24 +742,12 @@ def page_info(data: dict[str, Any]) -> PageInfo:
                     first("total_items", "totalElements"))
 
 
-def _load(path: Path) -> tuple[Any, Problem | None]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig")), None
-    except json.JSONDecodeError as exc:
-        return None, Problem(path.name, "", f"not valid JSON: {exc.msg} at line {exc.lineno}, "
-                                            f"column {exc.colno}")
-    except UnicodeDecodeError:
-        return None, Problem(path.name, "", "not a UTF-8 text file")
-    except OSError as exc:
-        return None, Problem(path.name, "", f"cannot be read ({exc.strerror})")
-
-
 def read(path: Path) -> tuple[ParsedFeed, list[Problem]]:
     """One file (a record, an array, a page or an array of pages), or a folder of pages."""
     path = Path(path)
     if path.is_dir():
         return read_pages(path)
-    data, problem = _load(path)
+    data, problem = load_json(path)
     if problem:
         return ParsedFeed(source_fields=dict(SOURCE_FIELDS)), [problem]
     return parse(data, path.name)
@@ -784,7 +772,7 @@ def read_pages(paths: str | Path | Iterable[str | Path]) -> tuple[ParsedFeed, li
     pages: list[tuple[str, dict[str, Any]]] = []
     problems: list[Problem] = []
     for file in files:
-        data, problem = _load(file)
+        data, problem = load_json(file)
         if problem:
             problems.append(problem)
         elif page_items(data) is not None:
