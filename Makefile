@@ -3,6 +3,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests (package.json): npm ci writes this file last.
+NODE_DEPS := $(if $(wildcard package-lock.json),node_modules/.package-lock.json)
 
 .PHONY: chat test lint bench install
 
@@ -12,12 +14,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_DEPS): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the browser tests' accessibility check will be skipped"; fi
+
+install: $(STAMP) $(NODE_DEPS)
 
 chat: $(STAMP)
 	$(VENV)/bin/recovery-bot chat
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_DEPS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 

@@ -158,6 +158,7 @@ class RunOptions:
     webhook_url: str | None = None
     listen: str = "127.0.0.1:8080"
     secret_token: str | None = None
+    web_listen: str | None = None  # the web chat's HOST:PORT (default: WEB_LISTEN)
 
 
 def _telegram_adapter(a: App, opts: RunOptions) -> Adapter:
@@ -189,10 +190,27 @@ def _discord_adapter(a: App, opts: RunOptions) -> Adapter:
     return DiscordAdapter.from_settings(a.settings, a.sessions)
 
 
+def _web_adapter(a: App, opts: RunOptions) -> Adapter:
+    from adapters.web import WebAdapter
+
+    s = a.settings
+    listen = opts.web_listen or s.web_listen
+    if opts.webhook_url is not None and listen.strip() == opts.listen.strip():
+        _fail(f"The Telegram webhook and the web chat would both listen on {listen}: set "
+              "WEB_LISTEN to another HOST:PORT for the web chat.")
+    try:
+        return WebAdapter(a.sessions, listen=listen, allowed_origins=s.web_allowed_origins,
+                          exit_url=s.web_exit_url, trust_proxy=s.web_trust_proxy)
+    except ValueError as exc:
+        _fail(str(exc).replace("--listen", "--listen (or WEB_LISTEN)"))
+        raise
+
+
 # The platforms `run` can start, each built from the app and the options: one line each.
 PLATFORMS: dict[str, Callable[[App, RunOptions], Adapter]] = {
     "telegram": _telegram_adapter,
     "discord": _discord_adapter,
+    "web": _web_adapter,
 }
 
 
@@ -203,9 +221,10 @@ def run(
     webhook_url: Annotated[str | None, typer.Option(
         "--webhook-url", help="Telegram: receive updates at this public https URL instead "
         "of long polling.")] = None,
-    listen: Annotated[str, typer.Option(
-        "--listen", help="Telegram webhook: HOST:PORT to listen on, behind your TLS "
-        "proxy.")] = "127.0.0.1:8080",
+    listen: Annotated[str | None, typer.Option(
+        "--listen", help="HOST:PORT to listen on, behind your TLS proxy: the Telegram "
+        "webhook's (default 127.0.0.1:8080), or the web chat's when there is no webhook "
+        "(default WEB_LISTEN).", show_default=False)] = None,
     secret_token: Annotated[str | None, typer.Option(
         "--secret-token", envvar="TELEGRAM_WEBHOOK_SECRET", help="Telegram webhook: the "
         "secret Telegram sends with every update (prefer the environment variable).",
@@ -214,15 +233,19 @@ def run(
         "--health-listen", envvar="HEALTH_LISTEN", help="Serve /healthz, /readyz and "
         "/metrics on HOST:PORT (off unless given).", show_default=False)] = None,
 ) -> None:
-    """Run the bot on chat platforms until stopped (Ctrl-C): `recovery-bot run telegram`."""
+    """Run the bot on chat platforms until stopped (Ctrl-C): `recovery-bot run telegram`,
+    `recovery-bot run web --listen 127.0.0.1:8080` (the web chat, docs/web.md)."""
     import asyncio
 
     from adapters.operations import Operations
-    from adapters.wiring import build_conversation
+    from adapters.wiring import DELIVERY_PLATFORMS, build_conversation, delivery_platforms
 
     names, settings = _platforms(platforms)
     a = build_app(settings, database_may_be_down=True)
-    opts = RunOptions(webhook_url=webhook_url, listen=listen, secret_token=secret_token)
+    # --listen is the webhook's when Telegram runs with one, else the web chat's.
+    webhook = webhook_url is not None and "telegram" in names
+    opts = RunOptions(webhook_url=webhook_url, listen=listen or "127.0.0.1:8080",
+                      secret_token=secret_token, web_listen=None if webhook else listen)
     adapters = [PLATFORMS[name](a, opts) for name in names]
     try:
         ops = Operations.prepare(a, health_listen)  # before the conversation: times search
@@ -230,10 +253,12 @@ def run(
         _fail(str(exc))
         raise
     try:
-        asyncio.run(ops.serve(adapters, build_conversation(a, names),
-                              lambda responder: _serve(adapters, responder,
-                                                     dict(zip(names, adapters, strict=True)),
-                                                     a, ops)))
+        # Broadcasts and notifications go to the platforms served that take them.
+        delivered = {n: ad for n, ad in zip(names, adapters, strict=True)
+                     if n in DELIVERY_PLATFORMS}
+        asyncio.run(ops.serve(adapters, build_conversation(
+            a, delivery_platforms(names) or DELIVERY_PLATFORMS),
+            lambda responder: _serve(adapters, responder, delivered, a, ops)))
     except RuntimeError as exc:  # an adapter could not start (bad token, no network)
         _fail(f"Could not start: {exc}", 1)
 

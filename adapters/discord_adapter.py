@@ -10,6 +10,7 @@ commands answered ephemerally, so nobody else ever sees what someone asked for.
 - Components survive restarts: a button's custom_id is "rc:" plus the conversation's
   short payload, and `DynamicItem` classes registered on the client match it by regex,
   so a button on a message sent before a restart still works (state is in the database).
+- A reply's file (a calendar file) is an attachment on its last message.
 - Every send uses `AllowedMentions.none()`; text is split under 2000 characters at line
   boundaries; reply text is markdown-escaped, so listing text cannot hide links.
 - Interactions are always deferred first (Discord allows 3 seconds), then answered with
@@ -47,6 +48,7 @@ login then connect, with our set-up in between, which is what `setup_hook` is fo
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -68,7 +70,15 @@ from adapters.turns import BLOCKED, FAILED, SENT, Turns
 from bot.broadcasts import store
 from bot.catalogue import speaking, t
 from bot.conversation import NEED_BUTTONS
-from bot.types import Button, ConversationRef, Incoming, PlaceCard, Reply, Responder
+from bot.types import (
+    Attachment,
+    Button,
+    ConversationRef,
+    Incoming,
+    PlaceCard,
+    Reply,
+    Responder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +309,12 @@ class Part:
     content: str
     embeds: list[discord.Embed] = field(default_factory=list)
     view: ui.View | None = None
+    files: list[Attachment] = field(default_factory=list)
+
+    def discord_files(self) -> list[discord.File]:
+        """The files as discord.py sends them: new each time, since a discord.File is
+        read once (a retry after a failure needs fresh ones)."""
+        return [discord.File(io.BytesIO(f.data), filename=f.filename) for f in self.files]
 
 
 def render(reply: Reply, *, dm_button: bool = False) -> list[Part]:
@@ -309,8 +325,9 @@ def render(reply: Reply, *, dm_button: bool = False) -> list[Part]:
         embeds = [card_embed(reply.card)] if reply.card else []
         view = build_view(layout(reply.buttons, dm_button=dm_button))
     parts = [Part(p) for p in pieces[:-1]]
-    parts.append(Part(pieces[-1], embeds, view))
-    return [p for p in parts if p.content or p.embeds or p.view]
+    files = [reply.attachment] if reply.attachment is not None else []
+    parts.append(Part(pieces[-1], embeds, view, files))
+    return [p for p in parts if p.content or p.embeds or p.view or p.files]
 
 
 def copy_view(message: discord.Message) -> ui.View | None:
@@ -749,6 +766,7 @@ def _channel_sender(channel: discord.abc.Messageable) -> Sender:
     async def send(part: Part) -> None:
         await channel.send(content=part.content or None, embeds=part.embeds,
                            view=part.view or discord.utils.MISSING,
+                           files=part.discord_files() or discord.utils.MISSING,
                            allowed_mentions=NO_MENTIONS)
     return send
 
@@ -759,5 +777,6 @@ def _followup_sender(interaction: discord.Interaction, ephemeral: bool) -> Sende
         await interaction.followup.send(content=part.content or discord.utils.MISSING,
                                         embeds=part.embeds, ephemeral=ephemeral,
                                         view=part.view or discord.utils.MISSING,
+                                        files=part.discord_files() or discord.utils.MISSING,
                                         allowed_mentions=NO_MENTIONS, wait=True)
     return send

@@ -35,7 +35,8 @@ from adapters.settings import Settings
 # Every module that defines tables (as directory/migrations/env.py's MODEL_MODULES; a
 # test keeps the two equal).
 MODEL_MODULES = ("directory.models", "directory.curation", "bot.state", "bot.claims",
-                 "bot.access", "bot.outbox", "bot.broadcasts.store", "bot.broadcasts.budget")
+                 "bot.access", "bot.outbox", "bot.broadcasts.store", "bot.broadcasts.budget",
+                 "bot.reminders.store")
 
 # What a column holds, from the most to the least direct.
 KINDS = {

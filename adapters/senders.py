@@ -125,6 +125,72 @@ class TelegramSender:
             return Outcome("failed", error=type(exc).__name__)
         return Outcome("sent", message_id=message_id)
 
+    async def send_reply(self, user_id: str, reply: Reply, nonce: str | None) -> Outcome:
+        """A whole reply as the adapter renders it in a private chat (adapters/telegram.py
+        `render`): its text with inline buttons, then its place card as a venue (a map
+        pin). Meeting reminders (bot/reminders/worker.py) go this way. The outcome is the
+        first call's: once the text is out, a refused venue does not make it fail."""
+        from telegram import LinkPreviewOptions
+        from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+        from adapters.telegram import render
+
+        bot = self._bot()
+        if bot is None:
+            return Outcome("retry", retry_after=5.0, error="not running")
+        message_id = None
+        for out in render([reply], private=True):
+            try:
+                if out.kind == "message":
+                    msg = await bot.send_message(  # type: ignore[attr-defined]
+                        int(user_id), out.text, reply_markup=out.markup,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+                elif out.card is not None and out.kind == "venue":
+                    msg = await bot.send_venue(  # type: ignore[attr-defined]
+                        int(user_id), latitude=out.card.latitude,
+                        longitude=out.card.longitude, title=out.card.title[:256],
+                        address=out.card.address[:256])
+                elif out.card is not None:
+                    msg = await bot.send_location(  # type: ignore[attr-defined]
+                        int(user_id), latitude=out.card.latitude,
+                        longitude=out.card.longitude)
+                else:
+                    continue
+                message_id = message_id or str(msg.message_id)
+            except (BadRequest, RetryAfter, TelegramError) as exc:
+                if message_id is None or isinstance(exc, Forbidden):
+                    return await self._outcome(user_id, exc)
+                log.warning("reminder: its map pin was refused: %s", type(exc).__name__)
+        return Outcome("sent", message_id=message_id)
+
+    async def _outcome(self, user_id: str, exc: Exception) -> Outcome:
+        """What a Bot API error means for a queue row (as `send` reads it)."""
+        from telegram.error import (
+            BadRequest,
+            Forbidden,
+            NetworkError,
+            RetryAfter,
+            TimedOut,
+        )
+
+        if isinstance(exc, Forbidden):
+            await self._unreachable(user_id)
+            return Outcome("blocked", error="403")
+        if isinstance(exc, RetryAfter):
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            return Outcome("retry", retry_after=seconds, error="429")
+        if isinstance(exc, BadRequest):
+            if "chat not found" in exc.message.lower():
+                await self._unreachable(user_id)
+                return Outcome("blocked", error="chat not found")
+            return Outcome("failed", error=exc.message.split(":")[0][:64])
+        if isinstance(exc, TimedOut):
+            return Outcome("retry", retry_after=2.0, error="timed out")
+        if isinstance(exc, NetworkError):
+            return Outcome("retry", retry_after=2.0, error="network")
+        return Outcome("failed", error=type(exc).__name__)
+
     async def _unreachable(self, user_id: str) -> None:
         # A private chat's id is the user's id: the conversation the adapter keeps.
         ref = ConversationRef(self.platform, user_id, user_id)
@@ -170,6 +236,28 @@ class DiscordSender:
         except discord.NotFound as exc:
             return Outcome("failed", error=f"404 {exc.code}")
 
+    async def send_reply(self, user_id: str, reply: Reply, nonce: str | None) -> Outcome:
+        """A whole reply as a DM, as the adapter renders it: its buttons as components
+        (answered by whichever process runs the gateway) and its place card as an embed.
+        Meeting reminders (bot/reminders/worker.py) go this way."""
+        import discord
+
+        from adapters.discord_adapter import UNREACHABLE
+
+        async def dm(client: discord.Client) -> discord.abc.Messageable:
+            return await client.create_dm(discord.Object(int(user_id)))
+
+        try:
+            return await self._post(dm, reply.text, nonce, reply)
+        except discord.Forbidden as exc:
+            if exc.code == UNREACHABLE:
+                ref = ConversationRef(self.platform, user_id, user_id)
+                await asyncio.to_thread(_mark_inactive, self.sessions, ref)
+                return Outcome("blocked", error="50007")
+            return Outcome("failed", error=f"403 {exc.code}")
+        except discord.NotFound as exc:
+            return Outcome("failed", error=f"404 {exc.code}")
+
     async def send_channel(self, channel_id: str, text: str, nonce: str | None) -> Outcome:
         """A server's announcement channel: gone (404) or forbidden (403) is "blocked"."""
         import discord
@@ -183,7 +271,7 @@ class DiscordSender:
             return Outcome("blocked", error=f"{exc.status} {exc.code}")
 
     async def _post(self, where: Callable[[Any], Awaitable[Any]], text: str,
-                    nonce: str | None) -> Outcome:
+                    nonce: str | None, reply: Reply | None = None) -> Outcome:
         """Render as the adapter does (markdown escaped, split under 2000), no mentions,
         a nonce per piece. Forbidden and NotFound are left to the caller."""
         import aiohttp
@@ -197,9 +285,15 @@ class DiscordSender:
         message_id = None
         try:
             channel = await where(client)
-            for i, part in enumerate(render(Reply(text))):
-                msg = await channel.send(content=part.content, allowed_mentions=NO_MENTIONS,
-                                         nonce=f"{nonce}.{i}" if nonce else None)
+            for i, part in enumerate(render(reply or Reply(text))):
+                extra: dict[str, Any] = {}  # a reply's embed and buttons, if it has them
+                if part.embeds:
+                    extra["embeds"] = part.embeds
+                if part.view is not None:
+                    extra["view"] = part.view
+                msg = await channel.send(content=part.content or None,
+                                         allowed_mentions=NO_MENTIONS,
+                                         nonce=f"{nonce}.{i}" if nonce else None, **extra)
                 message_id = message_id or str(msg.id)
         except (discord.Forbidden, discord.NotFound):
             raise
@@ -251,9 +345,11 @@ def delivery_worker(sessions: sessionmaker, adapters: Mapping[str, object],
     # The adapters keep their tokens private: read here only to name the shared budget.
     tokens = {name: getattr(a, "_token", None) or getattr(a, "token", None)
               for name, a in adapters.items()}
+    from adapters.wiring import standard_queues
+
     return Worker(sessions, _counted({name: sender_for(name, a, sessions)
                                       for name, a in adapters.items()}, metrics),
-                  budgets=budgets(sessions, tokens))
+                  budgets=budgets(sessions, tokens), queues=standard_queues())
 
 
 async def deliver_only(settings: object, sessions: sessionmaker, platforms: list[str], *,
@@ -296,8 +392,11 @@ async def deliver_only(settings: object, sessions: sessionmaker, platforms: list
         tokens["discord"] = getattr(settings, "discord_bot_token", None)
     limits = {n: Limits(rate=rate, per_chat_interval=DEFAULT_LIMITS[n].per_chat_interval)
               for n in senders} if rate else None
+    from adapters.wiring import standard_queues
+
     worker = Worker(sessions, _counted(senders, metrics), limits=limits,
-                    lease=timedelta(seconds=lease), budgets=budgets(sessions, tokens, limits))
+                    lease=timedelta(seconds=lease), budgets=budgets(sessions, tokens, limits),
+                    queues=standard_queues())
 
     def stopping() -> None:
         if on_stop is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -57,6 +58,27 @@ def check_shards(count: int | None, ids: Sequence[int] | None) -> None:
     if outside:
         raise ValueError(f"DISCORD_SHARD_IDS: there is no shard {outside[0]} when "
                          f"DISCORD_SHARD_COUNT={count} (shards are numbered 0 to {count - 1})")
+
+
+def parse_origins(value: Any) -> tuple[str, ...]:
+    """WEB_ALLOWED_ORIGINS: origins separated by commas ("https://leeds-lero.org.uk,
+    https://www.example.org"), each a scheme, a host and an optional port, nothing after
+    (an origin as browsers send it, RFC 6454). ValueError, naming the setting, else."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    origins: list[str] = []
+    for item in items:
+        text = str(item).strip().rstrip("/")
+        if not text:
+            continue
+        scheme, sep, rest = text.partition("://")
+        if scheme.lower() not in ("http", "https") or not sep or not rest or any(
+                c in rest for c in "/?#@ "):
+            raise ValueError(f"WEB_ALLOWED_ORIGINS must be origins such as "
+                             f"https://www.example.org separated by commas (found {text!r})")
+        origins.append(f"{scheme.lower()}://{rest.lower()}")
+    return tuple(dict.fromkeys(origins))
 
 
 def settings_problem(exc: ValidationError) -> str:
@@ -119,6 +141,13 @@ class Settings(BaseSettings):
     log_format: str = "json"
     # `recovery-bot run`: serve /healthz, /readyz and /metrics on HOST:PORT (off if unset).
     health_listen: str | None = None
+    # The web chat (adapters/web.py, docs/web.md): where `recovery-bot run web` listens;
+    # the other sites that may embed the widget (and open its WebSocket); where the
+    # quick-exit button goes; whether X-Forwarded-For names the client (behind a proxy).
+    web_listen: str = "127.0.0.1:8080"
+    web_allowed_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    web_exit_url: str = "https://www.bbc.co.uk/weather"
+    web_trust_proxy: bool = False
     # Retention (bot/retention.py, `recovery-bot jobs retention`), in days.
     retention_report_days: float = 180
     retention_notification_days: float = 30
@@ -134,6 +163,19 @@ class Settings(BaseSettings):
     @classmethod
     def _shard_ids(cls, value: Any) -> tuple[int, ...] | None:
         return parse_shard_ids(value)
+
+    @field_validator("web_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> tuple[str, ...]:
+        return parse_origins(value)
+
+    @field_validator("web_exit_url")
+    @classmethod
+    def _exit_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"WEB_EXIT_URL must be a full https:// address (found {value!r})")
+        return value.strip()
 
     @model_validator(mode="after")
     def _shards_agree(self) -> Settings:

@@ -3,7 +3,8 @@
 Long polling by default; webhook mode (one or many processes behind a load balancer) with
 a required secret token. Replies are rendered natively: inline keyboards for buttons, a
 "Share my location" reply keyboard when the bot asks where someone is, place cards as
-venues (map pins), long texts split under Telegram's 4096 characters.
+venues (map pins), long texts split under Telegram's 4096 characters, files (a calendar
+file) as documents after the reply's text, in private chats only.
 
 Choices worth knowing (see ../shared/REFERENCE.md, Telegram):
 - Plain text, no parse mode. Our replies carry no markup of their own, so HTML would
@@ -62,6 +63,7 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     LinkPreviewOptions,
     Message,
@@ -90,7 +92,16 @@ from adapters.turns import BLOCKED, FAILED, LOOKUP_TIMEOUT, SENT, UPDATE_LEASE, 
 from bot import access, claims
 from bot.catalogue import CATALOGUES, t
 from bot.crisis import detect_crisis
-from bot.types import Button, ConversationRef, Incoming, Location, PlaceCard, Reply, Responder
+from bot.types import (
+    Attachment,
+    Button,
+    ConversationRef,
+    Incoming,
+    Location,
+    PlaceCard,
+    Reply,
+    Responder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -237,13 +248,15 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass(frozen=True)
 class Outbound:
-    """One Bot API call to make: a text message, or a place card as a venue/location."""
+    """One Bot API call to make: a text message, a place card as a venue/location, or a
+    file as a document."""
 
-    kind: str  # "message", "venue" or "location"
+    kind: str  # "message", "venue", "location" or "document"
     text: str = ""
     markup: Markup | None = None
     card: PlaceCard | None = None
     urgent: bool = False  # crisis contacts: never held back by our pacing
+    attachment: Attachment | None = None
 
 
 def render(replies: Sequence[Reply], *, private: bool,
@@ -279,6 +292,8 @@ def render(replies: Sequence[Reply], *, private: bool,
         if private and reply.card is not None:
             kind = "venue" if reply.card.address.strip() else "location"
             out.append(Outbound(kind, card=reply.card, urgent=reply.crisis))
+        if private and reply.attachment is not None:  # a calendar file: never in a group
+            out.append(Outbound("document", attachment=reply.attachment, urgent=reply.crisis))
     if not private and group_link is not None:
         for i in range(len(out) - 1, -1, -1):
             if out[i].kind == "message":
@@ -777,6 +792,10 @@ class TelegramAdapter:
                                             longitude=out.card.longitude,
                                             reply_markup=out.markup,
                                             **extra)  # type: ignore[arg-type]
+                elif out.attachment is not None:
+                    await bot.send_document(turn.chat_id, _input_file(out.attachment),
+                                            reply_markup=out.markup,
+                                            **extra)  # type: ignore[arg-type]
                 return SENT
             except Forbidden:
                 return BLOCKED
@@ -799,6 +818,14 @@ class TelegramAdapter:
                 return FAILED
         log.error("gave up sending a %s", out.kind, extra={"conv": turn.ref.log_id})
         return FAILED
+
+
+def _input_file(file: Attachment) -> InputFile:
+    """A file for sendDocument (a multipart upload), with our content type: PTB guesses
+    one from the name, which depends on the machine's mime.types."""
+    upload = InputFile(file.data, filename=file.filename)
+    upload.mimetype = file.mime
+    return upload
 
 
 def _log_failure(task: asyncio.Task) -> None:

@@ -1,8 +1,9 @@
 """The terminal chat: try the bot without any platform.
 
 Buttons show as numbered choices; type the number to press one. `/location LAT,LON`
-shares a location. When standard input is not a terminal, each line is one message and
-the replies are printed, so a conversation can be scripted:
+shares a location. A file a reply carries (a calendar file) is written to the current
+directory, and a line says where. When standard input is not a terminal, each line is
+one message and the replies are printed, so a conversation can be scripted:
 
     printf '/start\\n1\\nLeeds\\n' | recovery-bot chat
 """
@@ -13,19 +14,22 @@ import asyncio
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from adapters.turns import SENT, Turns
 from bot.catalogue import t
-from bot.types import Button, ConversationRef, Incoming, Location, Reply, Responder
+from bot.types import Attachment, Button, ConversationRef, Incoming, Location, Reply, Responder
 
 LOCATION = re.compile(r"^/location\s+(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 class TerminalAdapter:
     def __init__(self, user: str = "you", stdin: TextIO | None = None,
-                 stdout: TextIO | None = None, interactive: bool | None = None) -> None:
+                 stdout: TextIO | None = None, interactive: bool | None = None,
+                 files_dir: Path | None = None) -> None:
         self.ref = ConversationRef("terminal", user, user)
+        self.files_dir = files_dir  # where files are saved; None: the current directory
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin.isatty() if interactive is None else interactive
@@ -82,7 +86,25 @@ class TerminalAdapter:
             text.append("  " + "   ".join(labels))
         if reply.request_location:
             text.append(t("term_location", reply.lang))
+        if reply.attachment is not None:
+            text.append(t("term_saved", reply.lang, path=self.save(reply.attachment)))
         self._print("\n".join(text) + "\n")
+
+    def save(self, file: Attachment) -> Path:
+        """Write the file into `files_dir` under its own name, never over another file
+        ("meeting.ics", then "meeting-2.ics"...). Only its base name is used, so a name
+        cannot point anywhere else."""
+        folder = self.files_dir or Path.cwd()
+        name = Path(Path(file.filename).name or "file")
+        for n in range(1, 1000):
+            path = folder / (name.name if n == 1 else f"{name.stem}-{n}{name.suffix}")
+            try:
+                with open(path, "xb") as f:
+                    f.write(file.data)
+                return path.resolve()
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"{folder}: no free name for {name}")
 
     def _read(self) -> str | None:
         if self.interactive and self.stdin is sys.stdin:

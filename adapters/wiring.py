@@ -32,6 +32,7 @@ DATABASE_RETRY_SECONDS = 5.0
 # only read the directory (`recovery-bot directory search`) start without them.
 if TYPE_CHECKING:
     from bot.broadcasts import Broadcasting
+    from bot.broadcasts.worker import Queue
     from bot.conversation import Config, Conversation
     from bot.features import Feature
 
@@ -144,6 +145,16 @@ def stale_after(settings: Settings) -> timedelta:
     return timedelta(days=settings.stale_after_days)
 
 
+# The platforms whose people can be sent broadcasts and notifications. Not the web chat
+# (adapters/web.py): its sessions are anonymous and end when the tab closes.
+DELIVERY_PLATFORMS = ("telegram", "discord")
+
+
+def delivery_platforms(names: Sequence[str]) -> list[str]:
+    """Those of `names` that broadcasts and notifications go to."""
+    return [n for n in names if n in DELIVERY_PLATFORMS]
+
+
 def build_conversation(app: App, platforms: Sequence[str] = ("telegram", "discord")
                        ) -> Conversation:
     from bot.conversation import Config, Conversation
@@ -156,17 +167,34 @@ def build_conversation(app: App, platforms: Sequence[str] = ("telegram", "discor
                     audit_days=int(app.settings.retention_audit_days),
                     stale_after=stale_after(app.settings))
     return Conversation(app.sessions, app.gazetteer, app.search, config,
-                        features=standard_features(app.gazetteer, config, platforms))
+                        features=standard_features(app.gazetteer, config, platforms,
+                                                   search=app.search))
 
 
 def standard_features(gazetteer: Gazetteer, config: Config,
-                      platforms: Sequence[str] = ("telegram", "discord")) -> list[Feature]:
+                      platforms: Sequence[str] = ("telegram", "discord"),
+                      search: DirectorySearch | None = None) -> list[Feature]:
     """The features every conversation runs with: volunteers keep listings current,
-    admins broadcast (bot/features.py: the only way the conversation is extended)."""
+    admins broadcast, meetings go into calendars (bot/features.py: the only way the
+    conversation is extended)."""
+    from bot.reminders import Reminding
+    from bot.reminders.calendar_feature import CalendarFiles
     from bot.volunteers import Volunteering
 
     return [Volunteering(gazetteer, config.stale_after),
-            build_broadcasting(gazetteer, platforms, config.radius_km)]
+            build_broadcasting(gazetteer, platforms, config.radius_km),
+            # Meeting reminders, by direct message where the delivery worker sends;
+            # "Can't make it" searches with the app's index (`search`) when given.
+            Reminding(delivery_platforms(platforms), search, config.radius_km),
+            CalendarFiles()]
+
+
+def standard_queues() -> list[Queue]:
+    """What the delivery worker sends besides broadcasts and notifications, on each
+    pass (bot/broadcasts/worker.py `Worker(queues=...)`): meeting reminders."""
+    from bot.reminders import ReminderQueue
+
+    return [ReminderQueue()]
 
 
 def build_broadcasting(gazetteer: Gazetteer, platforms: Sequence[str],

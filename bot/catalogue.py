@@ -54,6 +54,9 @@ EN: dict[str, str] = {
         "Problem reports about a listing keep no trace of who sent them.\n"
         "If you /subscribe to news, I keep your chat id, a rough area, the topics you "
         "chose and your language, until you send /unsubscribe.\n"
+        "If you ask me to remind you of a meeting, I keep your chat id, which meeting and "
+        "when, and your language, until the reminders end (after the meeting, or 12 "
+        "weeks at most) or you stop them or send /forget.\n"
         "Send /forget at any time to delete everything now, subscriptions included.\n"
         "The app you use (like Telegram or Discord) also sees your messages, under its "
         "own privacy terms."
@@ -70,7 +73,8 @@ EN: dict[str, str] = {
     # shown by /privacy after "privacy_retention".
     "privacy_forget": (
         "/forget deletes, at once: this conversation, your subscription and news waiting "
-        "for you, the log of commands you sent, and if you volunteer, your account, "
+        "for you, your meeting reminders, the log of commands you sent, and if you "
+        "volunteer, your account, "
         "roles, messages to you, invites you made that weren't used, and changes and "
         "broadcasts you hadn't finished or had approved. Changes already published or "
         "decided stay in a listing's history as made by \"a former volunteer\", and "
@@ -227,6 +231,22 @@ EN: dict[str, str] = {
     "r_wrong_place": "Wrong address",
     "r_wrong_contact": "Wrong phone or link",
     "r_other": "Something else",
+    # "Add to calendar" (bot/reminders/calendar_feature.py). The entry's title and file
+    # name stay discreet: phones show calendar entries on lock screens.
+    "b_cal_add": "Add to calendar",
+    "b_cal_plain": "Just \"Meeting\"",
+    "b_cal_name": "Use its name",
+    "cal_ask": "What should your calendar call it? Phones can show calendar entries on "
+               "the lock screen, so \"Meeting\" keeps it private. Its name says what it is.",
+    "cal_ready": "Here's the file for your calendar: open it to add the meetings. It covers "
+                 "the next 12 weeks at least. If the time or place changes, ask me for a "
+                 "new one.",
+    "cal_paused": "It's closed for now, so the meetings it won't hold are left out. Check "
+                  "before you go.",
+    "cal_gone": "Sorry, I can't put that one in your calendar now. It may have closed or "
+                "changed.",
+    "cal_summary": "Meeting",
+    "cal_filename": "meeting",
     # kinds
     "k_meeting": "Meeting",
     "k_group": "Group",
@@ -252,10 +272,17 @@ EN: dict[str, str] = {
     "tg_share_location": "📍 Share my location",
     "tg_location_prompt": "Or tap \"📍 Share my location\" below to send where you are.",
     "tg_location_done": "Thanks.",
+    # the web chat's refusals (adapters/web.py): error frames, in the session's language
+    "web_rate_limited": "That's a lot of messages in a short time. Please wait a minute, "
+                        "then try again. If you're in danger, call 999.",
+    "web_too_long": "That message is too long for me to read. Could you send it in "
+                    "shorter parts?",
+    "web_bad_request": "Sorry, I couldn't read that message. Please try again.",
     # the terminal chat (adapters/terminal.py) and plain text (bot/types.py)
     "term_intro": "Recovery Connector (terminal). Type a number to press a button, "
                   "/location LAT,LON to share a location, /quit to leave.\n",
     "term_location": "  (/location LAT,LON shares a location)",
+    "term_saved": "  (file saved: {path})",
     "plain_location": "  (or share your location)",
     "plain_map": "Map: {url}",
     "tg_group_private": (
@@ -641,6 +668,43 @@ EN: dict[str, str] = {
     "cc_how_childline": "call 0800 1111 (24/7)",
     "cc_name_nspcc": "NSPCC (adults worried about a child)",
     "cc_how_nspcc": "call 0808 800 5000 (weekdays 8am to 10pm, weekends 9am to 6pm)",
+    # Meeting reminders (bot/reminders/dialogue.py).
+    "b_remind_me": "Remind me",
+    "rm_ask": "When shall I remind you? {name}: the next meeting is {when}.",
+    "rm_paused_now": "It's paused for now: I'll only remind you of meetings that happen.",
+    "b_rm_hour": "1 hour before",
+    "b_rm_morning": "The morning of it (08:00)",
+    "b_rm_weekly": "Every week until I stop",
+    "rm_how_hour": "an hour before the next meeting",
+    "rm_how_morning": "on the morning of the next meeting (08:00)",
+    "rm_how_weekly": "before every meeting, for up to 12 weeks",
+    "rm_set": "Done: {name} - I'll remind you {how}. The first reminder comes {at}.\n"
+              "/reminders shows your reminders and stops them.",
+    "rm_no_dates": "{name}: I don't know any dates for it, so I can't remind you of it.",
+    "rm_not_here": "Reminders come as a message on Telegram or Discord: set one there.",
+    "rm_gone": "That meeting isn't in the directory any more.",
+    "rm_msg": "Reminder: {name}, {when}.",
+    "rm_crisis": "If today is hard: {line}",
+    "rm_n_changed": "A change to {name}: it now meets {schedule}.",
+    "rm_n_paused": "A change to {name}: it's paused for now. I won't send reminders while "
+                   "it's paused, and I'll tell you when it changes again.",
+    "rm_n_closed": "A change to {name}: it has closed, so your reminders of it have "
+                   "stopped.",
+    "b_rm_cant": "Can't make it",
+    "b_rm_stop": "Stop reminders",
+    "rm_stopped": "Stopped: {name} - no more reminders.",
+    "rm_already_stopped": "That reminder has already ended or been stopped.",
+    "rm_alts": "Other meetings like {name}, coming up:",
+    "b_rm_alt": "Remind me of {n}",
+    "rm_alts_none": "I couldn't find another meeting like it in the next week. Send /start "
+                    "to search, or /crisis if you need someone to talk to now.",
+    "rm_none": "You have no reminders. Open a meeting's details and choose Remind me to "
+               "set one.",
+    "rm_list": "Your reminders:",
+    "rm_line": "{n}. {name} - {how}; next: {next}",
+    "rm_line_none": "none planned",
+    "b_rm_stop_one": "Stop {n}",
+    "rm_list_closed": "Closed the list of reminders. /reminders shows it again.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "cy": CY}

@@ -64,6 +64,9 @@ CY: dict[str, str] = {
         "hanfonodd.\n"
         "Os wyt ti'n defnyddio /subscribe i gael newyddion, dw i'n cadw ID dy sgwrs, ardal "
         "fras, y pynciau a ddewisaist ti a dy iaith, nes i ti anfon /unsubscribe.\n"
+        "Os wyt ti'n gofyn i mi dy atgoffa di am gyfarfod, dw i'n cadw ID dy sgwrs, pa "
+        "gyfarfod a phryd, a dy iaith, nes i'r negeseuon atgoffa ddod i ben (ar ôl y "
+        "cyfarfod, neu 12 wythnos ar y mwyaf) neu nes i ti eu stopio neu anfon /forget.\n"
         "Anfona /forget unrhyw bryd i ddileu popeth nawr, gan gynnwys tanysgrifiadau.\n"
         "Mae'r ap rwyt ti'n ei ddefnyddio (fel Telegram neu Discord) hefyd yn gweld dy "
         "negeseuon, o dan ei delerau preifatrwydd ei hun."
@@ -78,7 +81,8 @@ CY: dict[str, str] = {
     ),
     "privacy_forget": (
         "Mae /forget yn dileu, ar unwaith: y sgwrs hon, dy danysgrifiad a newyddion sy'n "
-        "aros amdanat ti, y log o'r gorchmynion a anfonaist ti, ac os wyt ti'n gwirfoddoli, "
+        "aros amdanat ti, dy negeseuon atgoffa, y log o'r gorchmynion a anfonaist ti, ac "
+        "os wyt ti'n gwirfoddoli, "
         "dy gyfrif, dy rolau, negeseuon i ti, gwahoddiadau a wnest ti na chafodd eu "
         "defnyddio, a newidiadau a chyhoeddiadau oedd heb eu gorffen neu roeddet ti wedi'u "
         "cymeradwyo. Mae newidiadau sydd eisoes wedi'u cyhoeddi neu eu penderfynu yn aros "
@@ -239,6 +243,22 @@ CY: dict[str, str] = {
     "r_wrong_place": "Cyfeiriad anghywir",
     "r_wrong_contact": "Ffôn neu ddolen anghywir",
     "r_other": "Rhywbeth arall",
+    # "Add to calendar" (bot/reminders/calendar_feature.py)
+    "b_cal_add": "Ychwanegu at y calendr",
+    "b_cal_plain": "Dim ond \"Cyfarfod\"",
+    "b_cal_name": "Defnyddio'i enw",
+    "cal_ask": "Beth ddylai dy galendr ei alw? Gall ffonau ddangos y calendr ar y sgrin "
+               "glo, felly mae \"Cyfarfod\" yn ei gadw'n breifat. Mae ei enw'n dweud beth "
+               "yw e.",
+    "cal_ready": "Dyma'r ffeil ar gyfer dy galendr: agora hi i ychwanegu'r cyfarfodydd. "
+                 "Mae'n cynnwys y 12 wythnos nesaf o leiaf. Os bydd yr amser neu'r lle'n "
+                 "newid, gofynna i mi am un newydd.",
+    "cal_paused": "Mae ar gau am y tro, felly dw i wedi gadael allan y cyfarfodydd fydd ddim "
+                  "yn digwydd. Gwiria cyn mynd.",
+    "cal_gone": "Sori, alla i ddim rhoi hwnna yn dy galendr nawr. Efallai ei fod wedi cau "
+                "neu newid.",
+    "cal_summary": "Cyfarfod",
+    "cal_filename": "cyfarfod",
     # kinds
     "k_meeting": "Cyfarfod",
     "k_group": "Grŵp",
@@ -269,10 +289,18 @@ CY: dict[str, str] = {
     "tg_location_prompt": "Gelli di hefyd bwyso \"📍 Rhannu fy lleoliad\" isod i anfon ble "
                           "rwyt ti.",
     "tg_location_done": "Diolch.",
+    # the web chat's refusals (adapters/web.py)
+    "web_rate_limited": "Dyna lawer o negeseuon mewn amser byr. Aros funud, os gweli di'n "
+                        "dda, yna rho gynnig arall arni. Os wyt ti mewn perygl, ffonia 999.",
+    "web_too_long": "Mae'r neges yna'n rhy hir i mi ei darllen. Wnei di ei hanfon mewn "
+                    "darnau byrrach?",
+    "web_bad_request": "Sori, doeddwn i ddim yn gallu darllen y neges yna. Rho gynnig arall "
+                       "arni.",
     # the terminal chat and plain text
     "term_intro": "Recovery Connector (terfynell). Teipia rif i bwyso botwm, "
                   "/location LAT,LON i rannu lleoliad, /quit i adael.\n",
     "term_location": "  (mae /location LAT,LON yn rhannu lleoliad)",
+    "term_saved": "  (wedi cadw'r ffeil: {path})",
     "plain_location": "  (neu gelli di rannu dy leoliad)",
     "plain_map": "Map: {url}",
     "tg_group_private": (
@@ -673,4 +701,48 @@ CY: dict[str, str] = {
     "cc_name_nspcc": "NSPCC (oedolion sy'n poeni am blentyn)",
     "cc_how_nspcc": "ffonia 0808 800 5000 (8yb tan 10yh yn ystod yr wythnos, 9yb tan 6yh ar "
                     "benwythnosau)",
+    # Negeseuon atgoffa am gyfarfodydd (bot/reminders/dialogue.py).
+    "b_remind_me": "Atgoffa fi",
+    "rm_ask": "Pryd ddylwn i dy atgoffa di? {name}: mae'r cyfarfod nesaf {when}.",
+    "rm_paused_now": "Mae wedi'i oedi am y tro: dim ond am gyfarfodydd sy'n digwydd y bydda "
+                     "i'n dy atgoffa di.",
+    "b_rm_hour": "1 awr cyn iddo ddechrau",
+    "b_rm_morning": "Bore'r diwrnod (08:00)",
+    "b_rm_weekly": "Bob wythnos nes i mi stopio",
+    "rm_how_hour": "awr cyn y cyfarfod nesaf",
+    "rm_how_morning": "ar fore'r cyfarfod nesaf (08:00)",
+    "rm_how_weekly": "cyn pob cyfarfod, am hyd at 12 wythnos",
+    "rm_set": "Iawn: {name} - bydda i'n dy atgoffa di {how}. Daw'r nodyn atgoffa cyntaf "
+              "{at}.\nMae /reminders yn dangos dy negeseuon atgoffa ac yn eu stopio.",
+    "rm_no_dates": "{name}: dw i ddim yn gwybod am ddyddiadau ar ei gyfer, felly alla i "
+                   "ddim dy atgoffa di.",
+    "rm_not_here": "Mae negeseuon atgoffa'n dod fel neges ar Telegram neu Discord: gosoda "
+                   "un yno.",
+    "rm_gone": "Dydy'r cyfarfod hwnnw ddim yn y cyfeiriadur bellach.",
+    "rm_msg": "Nodyn atgoffa: {name}, {when}.",
+    "rm_crisis": "Os yw heddiw'n anodd: {line}",
+    "rm_n_changed": "Newid: {name}. Yr amserau newydd: {schedule}.",
+    "rm_n_paused": "Newid: {name} - mae wedi'i oedi am y tro. Fydda i ddim yn anfon negeseuon "
+                   "atgoffa tra bydd wedi'i oedi, a bydda i'n dweud wrthot ti pan fydd yn "
+                   "newid eto.",
+    "rm_n_closed": "Newid: {name} - mae wedi cau, felly mae dy negeseuon atgoffa amdano wedi "
+                   "stopio.",
+    "b_rm_cant": "Alla i ddim mynd",
+    "b_rm_stop": "Stopio'r negeseuon atgoffa",
+    "rm_stopped": "Wedi stopio: {name} - dim mwy o negeseuon atgoffa.",
+    "rm_already_stopped": "Mae'r nodyn atgoffa hwnnw wedi dod i ben neu wedi'i stopio'n "
+                          "barod.",
+    "rm_alts": "Cyfarfodydd eraill fel {name}, yn fuan:",
+    "b_rm_alt": "Atgoffa fi am {n}",
+    "rm_alts_none": "Allwn i ddim dod o hyd i gyfarfod arall tebyg yn yr wythnos nesaf. "
+                    "Anfona /start i chwilio, neu /crisis os oes angen rhywun i siarad â nhw "
+                    "nawr.",
+    "rm_none": "Does gen ti ddim negeseuon atgoffa. Agora fanylion cyfarfod a dewis Atgoffa "
+               "fi i osod un.",
+    "rm_list": "Dy negeseuon atgoffa:",
+    "rm_line": "{n}. {name} - {how}; nesaf: {next}",
+    "rm_line_none": "dim wedi'i gynllunio",
+    "b_rm_stop_one": "Stopio {n}",
+    "rm_list_closed": "Wedi cau'r rhestr o negeseuon atgoffa. Mae /reminders yn ei dangos "
+                      "eto.",
 }

@@ -4,6 +4,7 @@ any reply degrades to plain text."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -77,6 +78,17 @@ class PlaceCard:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (a calendar file): a document on Telegram, an attachment
+    on Discord, a file in the current directory in the terminal. It travels through the
+    reply journal (base64), so it must hold nothing about the person."""
+
+    filename: str  # what the person's app shows and saves it as
+    mime: str  # "text/calendar"
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
@@ -90,6 +102,7 @@ class Reply:
     # The language it is written in, so that an adapter's own words around it (a map
     # link, "share my location") are in the same one.
     lang: str = "en"
+    attachment: Attachment | None = None
 
     def plain_text(self) -> str:
         """The reply as plain text, with buttons as numbered choices."""
@@ -116,11 +129,15 @@ class Reply:
                 "dismiss_location": self.dismiss_location, "lang": self.lang,
                 "card": None if card is None else {
                     "title": card.title, "address": card.address, "latitude": card.latitude,
-                    "longitude": card.longitude, "map_url": card.map_url}}
+                    "longitude": card.longitude, "map_url": card.map_url},
+                "attachment": None if self.attachment is None else {
+                    "filename": self.attachment.filename, "mime": self.attachment.mime,
+                    "data": base64.b64encode(self.attachment.data).decode("ascii")}}
 
     @classmethod
     def from_json(cls, data: dict) -> Reply:
         card = data.get("card")
+        file = data.get("attachment")
         return cls(text=data["text"],
                    buttons=tuple(tuple(Button(label, payload) for label, payload in row)
                                  for row in data.get("buttons", [])),
@@ -128,7 +145,9 @@ class Reply:
                    card=PlaceCard(**card) if card else None,
                    crisis=bool(data.get("crisis")),
                    dismiss_location=bool(data.get("dismiss_location")),
-                   lang=str(data.get("lang") or "en"))
+                   lang=str(data.get("lang") or "en"),
+                   attachment=None if not file else Attachment(
+                       file["filename"], file["mime"], base64.b64decode(file["data"])))
 
 
 class Responder(Protocol):

@@ -15,6 +15,8 @@ from directory.models import ACCESSIBILITY, AUDIENCES
 from directory.schedule import DAY_NAMES, LONDON, Schedule, describe
 from directory.validation import LANGUAGE_NAMES as IMPORT_LANGUAGE_NAMES
 from directory.validation import is_uk_phone, is_web_address, normalise_postcode
+from directory.value_words import LANGUAGES as OTHER_LANGUAGES
+from directory.value_words import ValueWords, compiled, fold, phrase
 
 
 class Invalid(ValueError):
@@ -30,11 +32,19 @@ class Field:
     columns: tuple[str, ...]
 
 
+# A whole answer that clears a field, in every language ("none", "-", "dim").
+_CLEAR_OTHER = frozenset(fold(w) for words in OTHER_LANGUAGES.values() for w in words.clear)
+
+
+def _clears(value: str) -> bool:
+    return value in ("-", "none", "remove") or fold(value) in _CLEAR_OTHER
+
+
 def _text(column: str, limit: int, required: bool = False) -> Callable[[str, Gazetteer],
                                                                        dict[str, Any]]:
     def parse(value: str, _geo: Gazetteer) -> dict[str, Any]:
         value = value.strip()
-        if value in ("-", "none", "remove") and not required:
+        if _clears(value) and not required:
             return {column: None}
         if not value:
             raise Invalid("That was empty. Please type the new value.")
@@ -46,7 +56,7 @@ def _text(column: str, limit: int, required: bool = False) -> Callable[[str, Gaz
 
 def _phone(value: str, _geo: Gazetteer) -> dict[str, Any]:
     value = value.strip()
-    if value in ("-", "none", "remove"):
+    if _clears(value):
         return {"phone": None}
     if not is_uk_phone(value):
         raise Invalid("That doesn't look like a UK phone number. Try something like "
@@ -57,7 +67,7 @@ def _phone(value: str, _geo: Gazetteer) -> dict[str, Any]:
 def _web(column: str) -> Callable[[str, Gazetteer], dict[str, Any]]:
     def parse(value: str, _geo: Gazetteer) -> dict[str, Any]:
         value = value.strip()
-        if value in ("-", "none", "remove"):
+        if _clears(value):
             return {column: None}
         if not value.startswith(("http://", "https://")):
             value = "https://" + value
@@ -104,7 +114,44 @@ def _times(value: str, _geo: Gazetteer) -> dict[str, Any]:
     m = re.fullmatch(TIME, value.strip().lower())
     if m:
         return {"start_time": _clock(m[1], m[2], m[3]), "end_time": None}
+    for pattern, am, pm in _TIME_WORDS:
+        if (found := _times_in(value, pattern, am, pm)) is not None:
+            return found
     raise Invalid("I couldn't read that time. Try 19:30-21:00, or 7.30pm to 9pm.")
+
+
+def _time_pattern(words: ValueWords) -> re.Pattern[str]:
+    """A language's times: "7yh", "19:30", "am 7yh tan 9yh", "rhwng 7 a 9yh"."""
+    ampm = phrase((*words.am, *words.pm)).replace(r"(?<![\w'])", "")
+    one = r"(\d{1,2})(?:[:.](\d{2}))?\s*(" + ampm + ")?"
+    lead = phrase(words.time_from)
+    sep = r"(?:\s*(?:-|–)\s*|\s+" + phrase((*words.time_range, *words.time_and)) + r"\s+)"
+    return re.compile(rf"(?:{lead}\s+)?{one}(?:{sep}{one})?", re.IGNORECASE)
+
+
+_TIME_WORDS = tuple((_time_pattern(w), compiled(w.am), compiled(w.pm))
+                    for w in OTHER_LANGUAGES.values())
+
+
+def _times_in(value: str, pattern: re.Pattern[str], am: re.Pattern[str],
+              pm: re.Pattern[str]) -> dict[str, Any] | None:
+    """Times in a language's words, or None when they are not."""
+    m = pattern.fullmatch(value.strip())
+    if m is None:
+        return None
+
+    def half(said: str | None) -> str | None:
+        if not said:
+            return None
+        return "pm" if pm.fullmatch(said) else "am" if am.fullmatch(said) else None
+
+    first, second = half(m[3]), half(m[6])
+    if m[4] is None:
+        return {"start_time": _clock(m[1], m[2], first), "end_time": None}
+    start, end = _clock(m[1], m[2], first or second), _clock(m[4], m[5], second)
+    if end == start:
+        raise Invalid("The start and end times are the same. Try 19:30-21:00.")
+    return {"start_time": start, "end_time": end}
 
 
 DAY_WORDS = {name.lower(): i for i, name in enumerate(DAY_NAMES)}
@@ -127,6 +174,9 @@ def parse_schedule(value: str, today: date | None = None) -> dict[str, Any]:
     days = sorted({DAY_WORDS[w.rstrip("s")] for w in words if w.rstrip("s") in DAY_WORDS}
                   | {DAY_WORDS[w] for w in words if w in DAY_WORDS})
     if not days:
+        for lang in _SCHEDULE_WORDS.values():
+            if (found := _schedule_in(text, lang, today)) is not None:
+                return found
         raise Invalid("I couldn't find a day in that. Try \"Mondays\", \"every other "
                       "Tuesday\", \"2nd Monday\" or \"last Friday\".")
     weeks = sorted({ORDINAL_WORDS[w] for w in words if w in ORDINAL_WORDS},
@@ -135,6 +185,51 @@ def parse_schedule(value: str, today: date | None = None) -> dict[str, Any]:
         return {"schedule_kind": "monthly", "days": days, "month_weeks": weeks,
                 "anchor_date": None}
     if re.search(r"\b(fortnightly|every other|every second|alternate)\b", text):
+        today = today or datetime.now(LONDON).date()
+        ahead = (days[0] - today.weekday()) % 7
+        return {"schedule_kind": "fortnightly", "days": days, "month_weeks": [],
+                "anchor_date": today + timedelta(days=ahead)}
+    return {"schedule_kind": "weekly", "days": days, "month_weeks": [], "anchor_date": None}
+
+
+@dataclass(frozen=True, slots=True)
+class _ScheduleWords:
+    days: tuple[tuple[int, re.Pattern[str]], ...]
+    ordinals: tuple[tuple[int, re.Pattern[str]], ...]
+    fortnightly: re.Pattern[str]
+    appointment: re.Pattern[str]
+    always_open: re.Pattern[str]
+
+
+_SCHEDULE_WORDS = {code: _ScheduleWords(
+    tuple((day, compiled(names)) for day, names in w.days.items()),
+    tuple((n, compiled(o for o, m in w.ordinals.items() if m == n))
+          for n in sorted(set(w.ordinals.values()))),
+    compiled(w.fortnightly), compiled(w.appointment), compiled(w.always_open))
+    for code, w in OTHER_LANGUAGES.items()}
+
+
+def _schedule_in(text: str, w: _ScheduleWords, today: date | None) -> dict[str, Any] | None:
+    """A schedule in one language's words ("dydd Llun a nos Iau", "bob yn ail ddydd
+    Mawrth", "ail a dydd Sadwrn olaf y mis", "drwy apwyntiad"); None if it names no day."""
+    if w.appointment.search(text):
+        return {"schedule_kind": "appointment", "days": [], "month_weeks": [],
+                "anchor_date": None}
+    if w.always_open.search(text):
+        return {"schedule_kind": "always_open", "days": [], "month_weeks": [],
+                "anchor_date": None}
+    # "bob yn ail" (every other) holds "ail" (second): read and taken out first.
+    fortnightly = bool(w.fortnightly.search(text))
+    rest = w.fortnightly.sub(" ", text)
+    days = sorted(day for day, pattern in w.days if pattern.search(rest))
+    if not days:
+        return None
+    weeks = sorted((n for n, pattern in w.ordinals if pattern.search(rest)),
+                   key=lambda n: (n < 0, n))
+    if weeks:
+        return {"schedule_kind": "monthly", "days": days, "month_weeks": weeks,
+                "anchor_date": None}
+    if fortnightly:
         today = today or datetime.now(LONDON).date()
         ahead = (days[0] - today.weekday()) % 7
         return {"schedule_kind": "fortnightly", "days": days, "month_weeks": [],
@@ -209,6 +304,21 @@ _LANGUAGE_WORDS += [(code, rf"\b{re.escape(name)}\b")
                     if not any(re.fullmatch(p, name) for _c, p in _LANGUAGE_WORDS)]
 
 
+def _other(table: str) -> list[tuple[str, str]]:
+    """Each other language's words for codes (value_words_cy.AUDIENCE...), as patterns."""
+    return [(code, phrase(words)) for lang in OTHER_LANGUAGES.values()
+            for code, words in getattr(lang, table).items()]
+
+
+_LANGUAGE_WORDS += _other("languages")
+_OTHER_FILLER = frozenset(fold(w) for lang in OTHER_LANGUAGES.values() for w in lang.filler
+                          if " " not in w)
+_OTHER_FILLER_PHRASES = compiled(w for lang in OTHER_LANGUAGES.values() for w in lang.filler
+                                 if " " in w)
+_OTHER_NEGATION = frozenset(fold(w) for lang in OTHER_LANGUAGES.values()
+                            for w in lang.negation)
+
+
 def language_label(code: str) -> str:
     return LANGUAGE_LABELS.get(code, code)
 
@@ -218,7 +328,7 @@ def _read_codes(value: str, patterns: list[tuple[str, str]], what: str, understo
     """The codes a volunteer's words name, in the order said; [] for "none"; Invalid
     naming what was not understood."""
     text = value.strip().lower()
-    if text in CLEAR_WORDS:
+    if text in CLEAR_WORDS or fold(text) in _CLEAR_OTHER:
         return []
     found: dict[str, int] = {}  # code -> where it was first said
     spans: list[tuple[int, int]] = []
@@ -229,13 +339,14 @@ def _read_codes(value: str, patterns: list[tuple[str, str]], what: str, understo
     rest = text
     for start, end in spans:
         rest = rest[:start] + " " * (end - start) + rest[end:]
+    rest = _OTHER_FILLER_PHRASES.sub(lambda m: " " * len(m[0]), rest)
     left = []
     for m in re.finditer(r"[\w']+", rest):
         if m[0] in bare_codes:
             found.setdefault(m[0], m.start())
-        elif m[0] not in _FILLER:
+        elif m[0] not in _FILLER and fold(m[0]) not in _OTHER_FILLER:
             left.append(m[0])
-    if any(w in _NEGATION for w in left):
+    if any(w in _NEGATION or fold(w) in _OTHER_NEGATION for w in left):
         raise Invalid(f"Please list only what the group has ({what}), or type none to "
                       f"clear it. I understand: {understood}.")
     if left or not found:
@@ -250,8 +361,8 @@ def _listed(codes: tuple[str, ...]) -> str:
     return ", ".join(LABELS.get(c, c) for c in codes)
 
 
-_AUDIENCE_WORDS = _code_patterns(AUDIENCES, AUDIENCE_WORDS, _MORE_AUDIENCE)
-_ACCESS_WORDS = _code_patterns(ACCESSIBILITY, ACCESS_WORDS, _MORE_ACCESS)
+_AUDIENCE_WORDS = _code_patterns(AUDIENCES, AUDIENCE_WORDS, _MORE_AUDIENCE) + _other("audience")
+_ACCESS_WORDS = _code_patterns(ACCESSIBILITY, ACCESS_WORDS, _MORE_ACCESS) + _other("access")
 
 
 def _audience(value: str, _geo: Gazetteer) -> dict[str, Any]:
@@ -296,6 +407,13 @@ FIELDS: tuple[Field, ...] = (
     Field("languages", "Languages", "English and Welsh", _languages, ("languages",)),
 )
 BY_KEY = {f.key: f for f in FIELDS}
+
+
+def example(field: Field, lang: str | None) -> str:
+    """The field's example in `lang` (directory/value_words_cy.py EXAMPLES), so a Welsh
+    prompt shows a Welsh value that parses; English, or a field with none, as written."""
+    words = OTHER_LANGUAGES.get(lang or "")
+    return words.examples.get(field.key, field.example) if words else field.example
 
 
 def _translated(code: str, part: str, limit: int) -> Callable[[str, Gazetteer],

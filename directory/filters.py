@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from directory.schedule import LONDON, Schedule, starts_between, under_way
+from directory.value_words import LANGUAGES as OTHER_LANGUAGES
+from directory.value_words import ValueWords, compiled, phrase
 
 # A message asks for something only if it says so; "tonight I relapsed" or "I'm in a
 # wheelchair" state a fact. These words make it a request.
@@ -122,6 +124,63 @@ _WHEN: tuple[tuple[str, re.Pattern[str]], ...] = tuple((code, re.compile(p, re.I
     ("after", r"\b(?:after|from) (?P<h>\d{1,2})(?::\d\d)?\s*(?P<ampm>am|pm)?\b" + _NOT_COUNT),
     ("before", r"\b(?:before|by) (?P<h>\d{1,2})(?::\d\d)?\s*(?P<ampm>am|pm)?\b" + _NOT_COUNT),
 ))
+
+
+def _other_when(w: ValueWords) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The time words of another language (directory/value_words_cy.py), in the order
+    of _WHEN, with the same group names; _other_groups turns their words into English
+    ones. A day needs a word before it ("dydd Sadwrn", "nos Fawrth", "bore Sul"): the
+    bare name may be a month or a word ("Mawrth" is also March)."""
+    parts = "|".join(f"(?P<{{g}}_{p}>{phrase(words)})" for p, words in w.parts.items())
+    ampm = phrase((*w.am, *w.pm)).replace(r"(?<![\w'])", "")
+    hour = (r"\s+(?P<h>\d{1,2})(?::\d\d)?\s*(?P<ampm>" + ampm + r")?(?!\s*"
+            + phrase(w.counted) + ")")
+    this = "|".join(f"(?P<this_{p}>{phrase(words)})" for p, words in w.this.items())
+    return tuple((code, re.compile(p, re.IGNORECASE)) for code, p in (
+        ("now", phrase(w.now)),
+        ("soon", phrase(w.soon)),
+        ("tomorrow", rf"(?:(?:{parts.format(g='a')})\s+)?{phrase(w.tomorrow)}"
+                     rf"(?:\s+(?:{parts.format(g='b')}))?"),
+        ("tonight", phrase(w.tonight)),
+        ("this", this),
+        ("weekend", phrase(w.weekend)),
+        ("day", rf"(?:(?P<not>{phrase(w.not_before_day)})\s+)?"
+                rf"(?:(?:{parts.format(g='a')})\s+(?:{phrase(w.day_prefixes)}\s+)?|"
+                rf"{phrase(w.day_prefixes)}\s+)"
+                rf"(?P<day>{phrase(n for names in w.days.values() for n in names)})"
+                rf"(?:\s+(?:{parts.format(g='b')}))?"
+                rf"(?:\s+(?P<past>{phrase(w.not_after_day)}))?"),
+        ("today", phrase(w.today)),
+        ("after", phrase(w.after) + hour),
+        ("before", phrase(w.before) + hour),
+    ))
+
+
+_OTHER_WHEN = tuple((w, _other_when(w), compiled(w.ask),
+                     {day: compiled(names) for day, names in w.days.items()},
+                     compiled(w.pm)) for w in OTHER_LANGUAGES.values())
+
+
+def _other_groups(m: re.Match[str], days: dict[int, re.Pattern[str]],
+                  pm: re.Pattern[str]) -> dict[str, str | None] | None:
+    """A match of _other_when as the English groups _when_code reads; None for a day
+    said as a habit or in the past ("bob nos Fawrth", "nos Sadwrn diwethaf")."""
+    groups = {k: v for k, v in m.groupdict().items() if v}
+    if "not" in groups or "past" in groups:
+        return None
+    out: dict[str, str | None] = {}
+    for name in groups:
+        if name.startswith(("a_", "b_", "this_")):
+            out["part"] = name.partition("_")[2]
+    if "day" in groups:
+        out["day"] = next(DAYS[d] for d, p in days.items() if p.fullmatch(groups["day"]))
+    if "h" in groups:
+        out["h"] = groups["h"]
+        out["ampm"] = ("pm" if pm.fullmatch(groups["ampm"]) else "am") \
+            if "ampm" in groups else None
+    return out
+
+
 # Parts of the day, as meeting finders divide it (tsml-ui: morning 4-11:59, midday
 # 12-16:59, evening 17-20:59, night 21-3:59); "tonight" is the evening and night.
 PARTS = {"morning": (4, 12), "afternoon": (12, 17), "evening": (17, 24), "night": (21, 24)}
@@ -168,7 +227,8 @@ def find_filters(text: str, asking: bool = False) -> Filters:
     """The conditions a message asks for (nothing when it asks for nothing). `asking`:
     the message is known to be a request (it answers the bot's question, or names a
     need or place), so it needs no word of asking."""
-    if not asking and not _ASK.search(text):
+    if not asking and not _ASK.search(text) and \
+            not any(ask.search(text) for _w, _p, ask, _d, _pm in _OTHER_WHEN):
         return Filters()
     spans: list[tuple[int, int]] = []
 
@@ -191,11 +251,22 @@ def find_filters(text: str, asking: bool = False) -> Filters:
         if when is not None:
             spans.append(m.span())
             break
+    for _w, patterns, _ask, days, pm in _OTHER_WHEN if when is None else ():
+        for kind, pattern in patterns:
+            for m in pattern.finditer(text):
+                groups = _other_groups(m, days, pm)
+                if groups is not None and (when := _when_code(kind, groups)) is not None:
+                    spans.append(m.span())
+                    break
+            if when is not None:
+                break
+        if when is not None:
+            break
     return Filters(audience, access, attendance, languages, when, tuple(spans))
 
 
-def _when_code(kind: str, m: re.Match[str]) -> str | None:
-    groups = m.groupdict()
+def _when_code(kind: str, m: re.Match[str] | dict[str, str | None]) -> str | None:
+    groups = m if isinstance(m, dict) else m.groupdict()
     part = {"lunchtime": "afternoon", "arvo": "afternoon", "am": "morning",
             "pm": "afternoon"}.get((groups.get("part") or "").replace(" ", "").lower(),
                                    (groups.get("part") or "").lower())

@@ -9,9 +9,11 @@ MESSAGE_CREATE for direct messages and INTERACTION_CREATE for buttons, selects a
 commands.
 
 Everything the bot sends is recorded as a `Sent` (content, components, embeds, flags,
-allowed_mentions), and checked the way Discord checks it (2000 characters, 5 rows of 5
-buttons, 25 options, custom_id up to 100 characters and unique): a message Discord would
-refuse is refused here too, with the same 400 error, and listed in `rejected`. A user's
+allowed_mentions, and uploaded files: a multipart request's `payload_json` and
+`files[n]`, as discord.py sends attachments), and checked the way Discord checks it
+(2000 characters, 5 rows of 5 buttons, 25 options, custom_id up to 100 characters and
+unique, 10 files of 10 MiB): a message Discord would refuse is refused here too, with
+the same 400 error, and listed in `rejected`. A user's
 direct messages can be closed (`close_dms`), so sending to them answers 403 with code
 50007, as Discord does. Server channels can be added (`add_channel`, for announcements)
 and made to refuse the bot (`refuse_channel`: 403 50013 / 50001, or 404 when deleted);
@@ -97,6 +99,11 @@ class Sent:
         return self.body.get("allowed_mentions")
 
     @property
+    def files(self) -> list[Upload]:
+        """The files uploaded with it (attachments)."""
+        return self.body.get(UPLOADS) or []
+
+    @property
     def is_message(self) -> bool:
         """A message the person sees (not a callback, not a refused send)."""
         return self.kind in ("message", "followup", "edit", "edit_original")
@@ -115,6 +122,18 @@ class Sent:
 
     def select(self) -> dict[str, Any] | None:
         return next((c for c in self.items() if c.get("type") == 3), None)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot attached, as the multipart request carried it."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+UPLOADS = "_uploads"  # where a request's files are kept in its recorded body
 
 
 @dataclass
@@ -181,6 +200,8 @@ class _Limits:
     custom_id: int = 100
     label: int = 80
     embeds: int = 10
+    files: int = 10
+    file_bytes: int = 10 << 20  # what interactions say: attachment_size_limit
 
 
 class FakeDiscord:
@@ -540,7 +561,14 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         self.requests.append((request.method, path))
         body: Any = None
-        if request.can_read_body:
+        if request.can_read_body and request.content_type.startswith("multipart/"):
+            # discord.py sends files as multipart: the JSON in "payload_json", the files
+            # in "files[0]", "files[1]"... (Discord developer docs, "Uploading Files").
+            form = await request.post()
+            body = json.loads(str(form.get("payload_json") or "{}"))
+            body[UPLOADS] = [Upload(v.filename, v.content_type, v.file.read())
+                             for k, v in form.items() if isinstance(v, web.FileField)]
+        elif request.can_read_body:
             body = await request.json()
         webhook = path.startswith(("/webhooks/", "/interactions/"))
         if not webhook and request.headers.get("Authorization") != f"Bot {self.token}":
@@ -750,6 +778,12 @@ class FakeDiscord:
         }
         message.update(_message_fields(body))
         message["flags"] = int(body.get("flags") or 0)
+        message["attachments"] = [
+            {"id": self.new_id(), "filename": f.filename, "size": len(f.data),
+             "content_type": f.content_type,
+             "url": f"https://cdn.example.invalid/attachments/{channel_id}/{f.filename}",
+             "proxy_url": f"https://media.example.invalid/attachments/{channel_id}/{f.filename}"}
+            for f in body.get(UPLOADS) or []]
         if guild_id is not None:
             message["guild_id"] = guild_id
         self.messages[message["id"]] = message
@@ -762,9 +796,12 @@ class FakeDiscord:
         content = body.get("content") or ""
         embeds = body.get("embeds") or []
         rows = body.get("components") or []
+        files = body.get(UPLOADS) or []
         problems = []
-        if not content and not embeds and not rows:
+        if not content and not embeds and not rows and not files:
             problems.append("empty message")
+        if len(files) > lim.files or any(len(f.data) > lim.file_bytes for f in files):
+            problems.append("too many or too large files")
         if len(content) > lim.content:
             problems.append(f"content is {len(content)} characters")
         if len(embeds) > lim.embeds:

@@ -3,6 +3,7 @@ real python-telegram-bot client talks to it exactly as it would to api.telegram.
 
 It plays the user's side too: inject a text, a location or a tap on an inline button of
 a message the bot sent, and read back what the bot sent - texts, keyboards, venues,
+documents (multipart uploads, kept with their file name, content type and bytes),
 callback answers - as a person would see it. It can be told to answer the next calls
 with 429 (retry after) or 403 (blocked), and in webhook mode it POSTs updates to the
 bot's webhook with the secret token, like Telegram.
@@ -36,7 +37,7 @@ INT_FIELDS = {"offset", "limit", "timeout", "message_id", "cache_time", "max_con
               "message_thread_id"}
 FLOAT_FIELDS = {"latitude", "longitude"}
 BOOL_FIELDS = {"drop_pending_updates", "show_alert", "disable_notification"}
-SEND_METHODS = {"sendMessage", "sendVenue", "sendLocation"}
+SEND_METHODS = {"sendMessage", "sendVenue", "sendLocation", "sendDocument"}
 
 
 @dataclass
@@ -97,6 +98,7 @@ class FakeTelegram:
         self.language_code = "en"  # what the user's app is set to (User.language_code)
         self.calls: list[Call] = []
         self.sent: list[dict[str, Any]] = []  # messages the bot sent (as Telegram returns)
+        self.uploads: list[Upload] = []  # files the bot sent as documents
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
@@ -169,7 +171,13 @@ class FakeTelegram:
             data = await request.json()
             return dict(data or {})
         form = await request.post()
-        return {k: _decode(k, v) for k, v in form.items() if isinstance(v, str)}
+        params: dict[str, Any] = {}
+        for k, v in form.items():
+            if isinstance(v, str):
+                params[k] = _decode(k, v)
+            elif isinstance(v, web.FileField):  # an upload: sendDocument's document
+                params[k] = Upload(v.filename, v.content_type, v.file.read())
+        return params
 
     async def _record(self, method: str, params: dict[str, Any],
                       response: web.Response) -> web.Response:
@@ -272,6 +280,19 @@ class FakeTelegram:
     async def _api_sendLocation(self, p: dict[str, Any]) -> dict[str, Any]:
         return self._message(p, location={"latitude": p["latitude"],
                                           "longitude": p["longitude"]})
+
+    async def _api_sendDocument(self, p: dict[str, Any]) -> dict[str, Any]:
+        upload = p.get("document")
+        if not isinstance(upload, Upload) or not upload.data:
+            # The Bot API also takes a file_id or URL; the bot only ever uploads.
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        if len(upload.data) > 50 << 20:  # the Bot API's limit for uploads by bots
+            raise _ApiError(400, "Bad Request: file is too big")
+        self.uploads.append(upload)
+        return self._message(p, document={
+            "file_id": f"doc{len(self.uploads)}", "file_unique_id": f"u{len(self.uploads)}",
+            "file_name": upload.filename, "mime_type": upload.content_type,
+            "file_size": len(upload.data)})
 
     async def _api_editMessageText(self, p: dict[str, Any]) -> dict[str, Any]:
         for msg in self.sent:
@@ -477,8 +498,22 @@ class FakeTelegram:
         await self.wait_for(lambda: len(self.messages(chat_id)) >= count, timeout)
         return self.messages(chat_id)
 
+    def documents(self, chat_id: int | None = None) -> list[Upload]:
+        """The files the bot sent to the chat as documents, in order."""
+        return [m["method_params"]["document"] for m in self.messages(chat_id)
+                if "document" in m]
+
     def texts_all(self) -> list[str]:
         return [str(m.get("text", m.get("venue", m.get("location"))))[:80] for m in self.sent]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded, as the multipart request carried it."""
+
+    filename: str
+    content_type: str
+    data: bytes
 
 
 @dataclass

@@ -365,7 +365,9 @@ async def test_details_say_what_who_when_where_and_how_to_join(chat: Chat) -> No
         "Leeds SMART Recovery group (example)", 53.8057, -1.5462)
     assert card.map_url.startswith("https://www.openstreetmap.org/?mlat=53.8057")
     assert "LS1 5DL" in card.address
-    assert chat.buttons == ["Back to results", "Report a problem", "Start again"]
+    # A weekly meeting with a start time: it can go into a calendar (bot/reminders/).
+    assert chat.buttons == ["Back to results", "Report a problem", "Add to calendar",
+                            "Start again"]
 
 
 async def test_details_of_a_meeting_for_everyone(chat: Chat) -> None:

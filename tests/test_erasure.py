@@ -3,12 +3,13 @@ any table refers to the person - on SQLite and PostgreSQL.
 
 A small world is built through the real conversation: a help-seeker who searched, opened
 a listing and reported a problem (and tried a volunteer command); a subscriber who got a
-broadcast; a volunteer with a draft, pending proposals (an edit, a new group), a
-rejected one, an approved one, a published check and a link code; an admin who invited
-(one invite used, one not), reviewed and broadcast (one sent, one still a draft). Then
-one of them sends /forget, and every table of the schema is walked - every table the
-migrations know (directory/migrations/env.py MODEL_MODULES, read from the file so a new
-model module is walked the day it is listed there) - for anything naming them:
+broadcast and set a meeting reminder; a volunteer with a draft, pending proposals (an
+edit, a new group), a rejected one, an approved one, a published check and a link code;
+an admin who invited (one invite used, one not), reviewed and broadcast (one sent, one
+still a draft). Then one of them sends /forget, and every table of the schema is walked
+- every table the migrations know (directory/migrations/env.py MODEL_MODULES, read from
+the file so a new model module is walked the day it is listed there) - for anything
+naming them:
 
 - in any column: their platform user id, their chat id, their conversation's pseudonym
   (bot.state.key_hash) or their account's (bot.access.account_hash), and the name
@@ -52,7 +53,7 @@ PERSON_COLUMNS = frozenset({"person_id", "created_by", "used_by", "decided_by",
 # Where the walk must see each kind of person before /forget.
 EXPECTED = {
     "seeker": {"conversation", "audit_event"},
-    "subscriber": {"conversation", "subscription", "delivery"},
+    "subscriber": {"conversation", "subscription", "delivery", "reminder"},
     "volunteer": {"conversation", "account", "person", "membership", "invite",
                   "audit_event", "change_request", "revision", "listing", "notification"},
     "admin": {"conversation", "account", "person", "membership", "invite", "audit_event",
@@ -199,6 +200,11 @@ async def world(chat: Chat) -> dict[str, Person]:
     await subscriber.say("/subscribe")
     await subscriber.tap("Subscribe")
     subscriber.expect("You're subscribed")
+    # ... who also asked to be reminded of a meeting (bot/reminders/).
+    with subscriber.sessions() as s:
+        aa = s.scalar(select(Listing.id).where(Listing.slug == LEEDS_AA))
+    await subscriber.press(f"rmw{aa}")
+    subscriber.expect("I'll remind you")
 
     # The volunteer: one change rejected, one approved, a listing checked (published
     # under their name), an edit and a new group waiting for review.

@@ -43,11 +43,14 @@ from bot.access import Actor
 from bot.broadcasts import store
 from bot.catalogue import CATALOGUES, EN, current_language, t
 from bot.features import Feature, Turn, b, payload_number
+from bot.language_words import NUMBERS
 from bot.types import MAX_REPLY_CHARS, Button, ConversationRef
 from bot.wording import describe_when_year
 from directory.finder import understand_request
 from directory.geography import Gazetteer
 from directory.schedule import LONDON
+from directory.value_words import LANGUAGES as OTHER_LANGUAGES
+from directory.value_words import compiled, phrase
 
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord"}
 SHOWN_BROADCASTS = 5
@@ -102,6 +105,18 @@ TOPIC_WORDS = {
     "family": r"\bfamil(?:y|ies)\b|\bcarers?\b|\bparents?\b",
 }
 RADIUS = re.compile(r"\b(\d{1,3})\s*(km|kms|kilomet(?:re|er)s?|miles?|mi)\b", re.IGNORECASE)
+# Other languages' words (directory/value_words_cy.py): "digwyddiadau", "grwpiau menywod",
+# "o fewn 10 milltir", "Caerdydd 20 km", read after the English ones.
+_OTHER_TOPICS = {code: compiled(w for lang in OTHER_LANGUAGES.values()
+                                for w in lang.topics.get(code, ()))
+                 for code in TOPIC_WORDS}
+_MILES = compiled(w for lang in OTHER_LANGUAGES.values() for w in lang.miles)
+_OTHER_RADIUS = re.compile(
+    r"(?:" + phrase(w for lang in OTHER_LANGUAGES.values() for w in lang.radius_leads)
+    + r"\s+)?\b(\d{1,3})\s*(" + phrase(w for lang in OTHER_LANGUAGES.values()
+                                    for w in (*lang.miles, *lang.kilometres)) + ")",
+    re.IGNORECASE)
+_RADIUS_LEADS = compiled(w for lang in OTHER_LANGUAGES.values() for w in lang.radius_leads)
 
 
 _id = payload_number
@@ -109,15 +124,25 @@ _id = payload_number
 
 def topics_in(text: str) -> list[str]:
     return [code for code, pattern in TOPIC_WORDS.items()
-            if re.search(pattern, text, re.IGNORECASE)]
+            if re.search(pattern, text, re.IGNORECASE) or _OTHER_TOPICS[code].search(text)]
 
 
 def radius_in(text: str) -> float | None:
     m = RADIUS.search(text)
-    if m is None:
+    if m is not None:
+        km = float(m[1]) * (1.609 if m[2].lower().startswith("mi") else 1.0)
+    elif (m := _OTHER_RADIUS.search(text)) is not None:
+        km = float(m[1]) * (1.609 if _MILES.fullmatch(m[2]) else 1.0)
+    else:
         return None
-    km = float(m[1]) * (1.609 if m[2].lower().startswith("mi") else 1.0)
     return min(max(km, 1.0), MAX_RADIUS_KM)
+
+
+def without_radius(text: str) -> str:
+    """A place typed with a distance, the distance taken out: "Leeds within 10 miles",
+    "o fewn 10 milltir i Gaerdydd", "ger Caerdydd" -> the place's words."""
+    text = _OTHER_RADIUS.sub(" ", RADIUS.sub(" ", text)).replace(" within ", " ")
+    return re.sub(r"\s+", " ", _RADIUS_LEADS.sub(" ", text)).strip()
 
 
 def message_text(raw: str) -> str:
@@ -185,9 +210,60 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})[ t]" + hm, text):
             return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]),
                             tzinfo=LONDON)
+        for code in OTHER_LANGUAGES:
+            if (when := _when_in(code, text, now)) is not None:
+                return when
     except ValueError:  # 31/02, 25:00
         return None
     return None
+
+
+def _when_patterns(code: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A language's "mewn 2 awr" / "mewn dwy awr", "yfory am 9:00" / "heno 8yh", and
+    "24/12 am 10:00"."""
+    w = OTHER_LANGUAGES[code]
+    numbers = phrase(n for n, v in NUMBERS.get(code, {}).items() if v > 0)
+    units = "|".join(f"(?P<{unit}>{phrase(words)})" for unit, words in w.units.items())
+    at = rf"(?:\s+{phrase(w.at)})?"
+    hm = (r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>"
+          + phrase((*w.am, *w.pm)).replace(r"(?<![\w'])", "") + ")?")
+    return (re.compile(rf"{phrase(w.in_)}\s+(?P<n>\d{{1,3}}|{numbers})\s*(?:{units})",
+                       re.IGNORECASE),
+            re.compile(rf"(?P<day>{phrase(w.day_offsets)}){at}\s+{hm}", re.IGNORECASE),
+            re.compile(rf"(?P<d>\d{{1,2}})/(?P<mo>\d{{1,2}})(?:/(?P<y>\d{{4}}))?{at}\s+{hm}",
+                       re.IGNORECASE))
+
+
+_WHEN_PATTERNS = {code: _when_patterns(code) for code in OTHER_LANGUAGES}
+
+
+def _when_in(code: str, text: str, now: datetime) -> datetime | None:
+    """`parse_when` in one other language's words; None if they are not."""
+    w, (within, on_day, on_date) = OTHER_LANGUAGES[code], _WHEN_PATTERNS[code]
+    local = now.astimezone(LONDON)
+    if m := within.fullmatch(text):
+        n = int(m["n"]) if m["n"].isdigit() else NUMBERS[code][m["n"].lower()]
+        return now + (timedelta(days=n) if m["days"] else timedelta(hours=n) if m["hours"]
+                      else timedelta(minutes=n))
+    m = on_day.fullmatch(text) or on_date.fullmatch(text)
+    if m is None:
+        return None
+    hour, minute = int(m["h"]), int(m["m"] or 0)
+    if m["half"]:
+        pm = compiled(w.pm).fullmatch(m["half"]) is not None
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if pm else 0)
+    elif m["m"] is None:
+        return None  # "yfory 9": morning or evening?
+    if "day" in m.groupdict():
+        offset = next(n for word, n in w.day_offsets.items()
+                      if compiled((word,)).fullmatch(m["day"]))
+        day = local.date() + timedelta(days=offset)
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+    year = int(m["y"]) if m["y"] else local.year
+    when = datetime(year, int(m["mo"]), int(m["d"]), hour, minute, tzinfo=LONDON)
+    return when.replace(year=year + 1) if not m["y"] and when < local else when
 
 
 def _channels(k: int) -> str:
@@ -445,7 +521,7 @@ class Broadcasting(Feature):
             self._cancel(turn)
             return
         words = turn.text
-        place = self.gazetteer.resolve(RADIUS.sub(" ", words).replace(" within ", " ").strip())
+        place = self.gazetteer.resolve(without_radius(words))
         if place.status != "found" or place.place is None:
             spotted = understand_request(words, self.gazetteer).place
             place = spotted if spotted is not None else place

@@ -52,14 +52,14 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbox
 from bot.broadcasts import store
@@ -78,6 +78,20 @@ class Outcome:
     message_id: str | None = None
     retry_after: float = 0.0
     error: str = ""
+
+
+class Queue(Protocol):
+    """Another kind of message this worker sends on each pass, after the broadcast rows
+    (meeting reminders: bot/reminders/worker.py), with the platform's sender, limits and
+    budget (`worker.platforms[platform]`). The composition root lists them
+    (adapters/wiring.py `standard_queues`); this module imports none."""
+
+    async def run_once(self, worker: Worker, platform: str) -> int:
+        """One pass for a platform: how many messages were handled."""
+        ...
+
+    def due(self, session: Session, platform: str, now: datetime, lease: timedelta
+            ) -> bool: ...
 
 
 class Sender(Protocol):
@@ -143,7 +157,8 @@ class Worker:
                  lease: timedelta = timedelta(seconds=60), idle: float = 1.0,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  name: str | None = None, notifications: bool = True,
-                 budgets: Mapping[str, Budget] | None = None) -> None:
+                 budgets: Mapping[str, Budget] | None = None,
+                 queues: Sequence[Queue] = ()) -> None:
         """`budgets`: each platform's send budget (bot/broadcasts/budget.py `budget_for`,
         shared by every process with the token); none given: this process's own, at
         the limits' rate."""
@@ -154,6 +169,7 @@ class Worker:
         self.clock = clock
         self.name = name or worker_id()
         self.notifications = notifications
+        self.queues = list(queues)  # sent after the broadcast rows, on every pass
         self._stop = asyncio.Event()
         limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.platforms: dict[str, _Platform] = {}
@@ -197,6 +213,9 @@ class Worker:
             sem = asyncio.Semaphore(p.limits.concurrency)
             await asyncio.gather(*(self._deliver(p, row, sem) for row in rows))
         done = len(rows)
+        for queue in self.queues:
+            if not self._stop.is_set():
+                done += await queue.run_once(self, platform)
         if self.notifications and not self._stop.is_set():
             done += await self._notifications(p)
         return done
@@ -222,7 +241,9 @@ class Worker:
 
     def _due(self, platform: str) -> bool:
         with self.sessions() as session:
-            return store.due(session, platform, self.clock(), self.lease)
+            now = self.clock()
+            return store.due(session, platform, now, self.lease) or any(
+                q.due(session, platform, now, self.lease) for q in self.queues)
 
     async def _deliver(self, p: _Platform, row: store.Claimed, sem: asyncio.Semaphore
                        ) -> None:

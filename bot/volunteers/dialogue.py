@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from bot import access, outbox
 from bot.access import Actor
-from bot.catalogue import CATALOGUES, t
+from bot.catalogue import CATALOGUES, current_language, t
 from bot.features import Feature, Turn, b, payload_number
 from bot.types import Button, ConversationRef
 from directory import curation
 from directory.fields import FIELDS as LISTING_FIELDS
-from directory.fields import Invalid, parse_schedule, show, translation_fields
+from directory.fields import Invalid, example, parse_schedule, show, translation_fields
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer
 from directory.models import Listing, Organisation
@@ -421,8 +421,8 @@ class Volunteering(Feature):
         field = FIELDS[i]
         turn.state.flow["field"] = field.key
         turn.state.step = VStep.VALUE
-        turn.say(t("v_type_value", field=t("v_f_" + field.key), example=field.example),
-                 ((b("v_b_cancel", "vx"),),))
+        turn.say(t("v_type_value", field=t("v_f_" + field.key),
+                   example=example(field, current_language())), ((b("v_b_cancel", "vx"),),))
 
     def step_value(self, turn: Turn) -> None:
         flow = turn.state.flow

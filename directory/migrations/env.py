@@ -10,7 +10,8 @@ from directory.models import Base, UTCDateTime
 # lives, so `alembic revision --autogenerate` never proposes dropping the bot's tables.
 # (Alembic runs this file; nothing in directory/ imports it.)
 MODEL_MODULES = ("directory.models", "directory.curation", "bot.state", "bot.claims",
-                 "bot.access", "bot.outbox", "bot.broadcasts.store", "bot.broadcasts.budget")
+                 "bot.access", "bot.outbox", "bot.broadcasts.store", "bot.broadcasts.budget",
+                 "bot.reminders.store")
 for module in MODEL_MODULES:
     importlib.import_module(module)
 
