@@ -345,6 +345,7 @@ EN: dict[str, str] = {
     "tg_cmd_trust": "Trust a volunteer (admins)",
     "tg_cmd_review": "Review waiting changes (admins)",
     "tg_cmd_stale": "Listings not checked lately (admins)",
+    "tg_cmd_reminders": "Your meeting reminders",
     "tg_cmd_subscribe": "Get news of events and new groups",
     "tg_cmd_broadcast": "Send an announcement (admins)",
     "tg_cmd_broadcasts": "Announcements sent and planned (admins)",
@@ -485,6 +486,26 @@ EN: dict[str, str] = {
     "v_f_status": "Status",
     "v_f_attendance": "Joining",
     "v_b_cancel": "Cancel",
+    # Why a value a volunteer typed cannot be used (directory/fields.py Invalid).
+    "v_err_empty": "That was empty. Please type the new value.",
+    "v_err_too_long": "That's {n} characters; the most is {limit}.",
+    "v_err_phone": "That doesn't look like a UK phone number. Try something like "
+                   "0113 496 0000 or 07700 900123.",
+    "v_err_web": "That doesn't look like a web address. Try something like "
+                 "https://example.org/meeting.",
+    "v_err_postcode": "That doesn't look like a UK postcode. Try something like LS1 5DL.",
+    "v_err_postcode_unknown": "I couldn't find the postcode {code}. Please check it.",
+    "v_err_clock": "{time} isn't a time of day. Try 19:30-21:00.",
+    "v_err_same_times": "The start and end times are the same. Try 19:30-21:00.",
+    "v_err_time": "I couldn't read that time. Try 19:30-21:00, or 7.30pm to 9pm.",
+    "v_err_no_day": "I couldn't find a day in that. Try \"Mondays\", \"every other "
+                    "Tuesday\", \"2nd Monday\" or \"last Friday\".",
+    "v_err_codes_only": "Please list only what the group has ({what}), or type none to "
+                        "clear it. I understand: {understood}.",
+    "v_err_code_unknown": "Sorry, I don't know \u201c{said}\u201d for {what}. I understand: "
+                          "{understood}. Separate several with commas, or type none to "
+                          "clear it.",
+    "v_none_value": "(none)",
     "v_b_confirm": "Save",
     "v_b_no_note": "No note",
     "v_b_in_person": "In person",

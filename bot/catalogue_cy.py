@@ -364,6 +364,7 @@ CY: dict[str, str] = {
     "tg_cmd_trust": "Ymddiried mewn gwirfoddolwr (gweinyddwyr)",
     "tg_cmd_review": "Adolygu newidiadau sy'n aros (gweinyddwyr)",
     "tg_cmd_stale": "Rhestriadau heb eu gwirio ers tro (gweinyddwyr)",
+    "tg_cmd_reminders": "Dy nodiadau atgoffa am gyfarfodydd",
     "tg_cmd_subscribe": "Cael newyddion am ddigwyddiadau a grwpiau newydd",
     "tg_cmd_broadcast": "Anfon cyhoeddiad (gweinyddwyr)",
     "tg_cmd_broadcasts": "Cyhoeddiadau a anfonwyd ac sydd ar y gweill (gweinyddwyr)",
@@ -512,6 +513,31 @@ CY: dict[str, str] = {
     "v_f_status": "Statws",
     "v_f_attendance": "Ymuno",
     "v_b_cancel": "Canslo",
+    # Pam na ellir defnyddio gwerth (directory/fields.py Invalid).
+    "v_err_empty": "Roedd hwnna'n wag. Teipia'r gwerth newydd, os gweli di'n dda.",
+    "v_err_too_long": "Mae hwnna'n {n} nod o hyd; yr uchafswm yw {limit}.",
+    "v_err_phone": "Dydy hwnna ddim yn edrych fel rhif ffôn yn y DU. Rho gynnig ar "
+                   "rywbeth fel 0113 496 0000 neu 07700 900123.",
+    "v_err_web": "Dydy hwnna ddim yn edrych fel cyfeiriad gwe. Rho gynnig ar rywbeth fel "
+                 "https://example.org/meeting.",
+    "v_err_postcode": "Dydy hwnna ddim yn edrych fel cod post yn y DU. Rho gynnig ar "
+                      "rywbeth fel LS1 5DL.",
+    "v_err_postcode_unknown": "Wnes i ddim dod o hyd i'r cod post {code}. Gwiria fe, os "
+                              "gweli di'n dda.",
+    "v_err_clock": "Dydy {time} ddim yn amser o'r dydd. Rho gynnig ar 19:30-21:00.",
+    "v_err_same_times": "Mae'r amser dechrau a'r amser gorffen yr un fath. Rho gynnig ar "
+                        "19:30-21:00.",
+    "v_err_time": "Wnes i ddim deall yr amser yna. Rho gynnig ar 19:30-21:00, neu 7.30yh "
+                  "tan 9yh.",
+    "v_err_no_day": "Wnes i ddim gweld diwrnod yn hwnna. Rho gynnig ar \"dydd Llun\", "
+                    "\"bob yn ail ddydd Mawrth\", \"ail ddydd Llun\" neu \"dydd Gwener "
+                    "olaf\".",
+    "v_err_codes_only": "Rhestra dim ond beth sydd gan y grŵp ({what}), neu teipia dim "
+                        "i'w glirio. Dw i'n deall: {understood}.",
+    "v_err_code_unknown": "Sori, dw i ddim yn deall \u201c{said}\u201d yma ({what}). Dw "
+                          "i'n deall: {understood}. Gwahana sawl un gyda choma, neu teipia "
+                          "dim i'w glirio.",
+    "v_none_value": "(dim)",
     "v_b_confirm": "Cadw",
     "v_b_no_note": "Dim nodyn",
     "v_b_in_person": "Wyneb yn wyneb",

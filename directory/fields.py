@@ -20,7 +20,14 @@ from directory.value_words import ValueWords, compiled, fold, phrase
 
 
 class Invalid(ValueError):
-    """A value that cannot be used; str(exc) is the message shown to the volunteer."""
+    """A value that cannot be used: `key` names the message shown to the volunteer in
+    the bot's catalogues (bot/catalogue.py "v_err_..."), `values` fill it in, so the
+    directory says what is wrong and the bot says it in the volunteer's language."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +54,9 @@ def _text(column: str, limit: int, required: bool = False) -> Callable[[str, Gaz
         if _clears(value) and not required:
             return {column: None}
         if not value:
-            raise Invalid("That was empty. Please type the new value.")
+            raise Invalid("v_err_empty")
         if len(value) > limit:
-            raise Invalid(f"That's {len(value)} characters; the most is {limit}.")
+            raise Invalid("v_err_too_long", n=len(value), limit=limit)
         return {column: value}
     return parse
 
@@ -59,8 +66,7 @@ def _phone(value: str, _geo: Gazetteer) -> dict[str, Any]:
     if _clears(value):
         return {"phone": None}
     if not is_uk_phone(value):
-        raise Invalid("That doesn't look like a UK phone number. Try something like "
-                      "0113 496 0000 or 07700 900123.")
+        raise Invalid("v_err_phone")
     return {"phone": value}
 
 
@@ -72,8 +78,7 @@ def _web(column: str) -> Callable[[str, Gazetteer], dict[str, Any]]:
         if not value.startswith(("http://", "https://")):
             value = "https://" + value
         if not is_web_address(value):
-            raise Invalid("That doesn't look like a web address. Try something like "
-                          "https://example.org/meeting.")
+            raise Invalid("v_err_web")
         return {column: value}
     return parse
 
@@ -81,10 +86,10 @@ def _web(column: str) -> Callable[[str, Gazetteer], dict[str, Any]]:
 def _postcode(value: str, geo: Gazetteer) -> dict[str, Any]:
     code = normalise_postcode(value)
     if code is None:
-        raise Invalid("That doesn't look like a UK postcode. Try something like LS1 5DL.")
+        raise Invalid("v_err_postcode")
     found = geo.resolve(code)
     if found.status != "found" or found.place is None:
-        raise Invalid(f"I couldn't find the postcode {code}. Please check it.")
+        raise Invalid("v_err_postcode_unknown", code=code)
     return {"postcode": code, "latitude": found.place.latitude,
             "longitude": found.place.longitude, "location_approximate": True}
 
@@ -99,7 +104,7 @@ def _clock(h: str, m: str | None, ampm: str | None) -> time:
     elif ampm == "am" and hour == 12:
         hour = 0
     if hour > 23 or minute > 59:
-        raise Invalid(f"{h}:{m or '00'} isn't a time of day. Try 19:30-21:00.")
+        raise Invalid("v_err_clock", time=f"{h}:{m or '00'}")
     return time(hour, minute)
 
 
@@ -109,7 +114,7 @@ def _times(value: str, _geo: Gazetteer) -> dict[str, Any]:
         start = _clock(m[1], m[2], m[3] or m[6])
         end = _clock(m[4], m[5], m[6])
         if end == start:
-            raise Invalid("The start and end times are the same. Try 19:30-21:00.")
+            raise Invalid("v_err_same_times")
         return {"start_time": start, "end_time": end}
     m = re.fullmatch(TIME, value.strip().lower())
     if m:
@@ -117,7 +122,7 @@ def _times(value: str, _geo: Gazetteer) -> dict[str, Any]:
     for pattern, am, pm in _TIME_WORDS:
         if (found := _times_in(value, pattern, am, pm)) is not None:
             return found
-    raise Invalid("I couldn't read that time. Try 19:30-21:00, or 7.30pm to 9pm.")
+    raise Invalid("v_err_time")
 
 
 def _time_pattern(words: ValueWords) -> re.Pattern[str]:
@@ -150,7 +155,7 @@ def _times_in(value: str, pattern: re.Pattern[str], am: re.Pattern[str],
         return {"start_time": _clock(m[1], m[2], first), "end_time": None}
     start, end = _clock(m[1], m[2], first or second), _clock(m[4], m[5], second)
     if end == start:
-        raise Invalid("The start and end times are the same. Try 19:30-21:00.")
+        raise Invalid("v_err_same_times")
     return {"start_time": start, "end_time": end}
 
 
@@ -177,8 +182,7 @@ def parse_schedule(value: str, today: date | None = None) -> dict[str, Any]:
         for lang in _SCHEDULE_WORDS.values():
             if (found := _schedule_in(text, lang, today)) is not None:
                 return found
-        raise Invalid("I couldn't find a day in that. Try \"Mondays\", \"every other "
-                      "Tuesday\", \"2nd Monday\" or \"last Friday\".")
+        raise Invalid("v_err_no_day")
     weeks = sorted({ORDINAL_WORDS[w] for w in words if w in ORDINAL_WORDS},
                    key=lambda w: (w < 0, w))  # 1st, 2nd, ..., last
     if weeks:
@@ -347,13 +351,10 @@ def _read_codes(value: str, patterns: list[tuple[str, str]], what: str, understo
         elif m[0] not in _FILLER and fold(m[0]) not in _OTHER_FILLER:
             left.append(m[0])
     if any(w in _NEGATION or fold(w) in _OTHER_NEGATION for w in left):
-        raise Invalid(f"Please list only what the group has ({what}), or type none to "
-                      f"clear it. I understand: {understood}.")
+        raise Invalid("v_err_codes_only", what=what, understood=understood)
     if left or not found:
         said = " ".join(left) or value.strip()
-        raise Invalid(f"Sorry, I don't know \u201c{said}\u201d for {what}. I understand: "
-                      f"{understood}. Separate several with commas, or type none to clear "
-                      "it.")
+        raise Invalid("v_err_code_unknown", said=said, what=what, understood=understood)
     return sorted(found, key=found.__getitem__)
 
 
@@ -459,6 +460,10 @@ def with_translations(current: dict[str, Any] | None, values: dict[str, Any]
     return {**values, "translations": merged}
 
 
+# What a preview shows for a cleared value (bot/volunteers/dialogue.py translates it).
+NONE_SHOWN = "(none)"
+
+
 def show(values: dict[str, Any]) -> str:
     """A value as a volunteer reads it in a preview."""
     if "schedule_kind" in values:
@@ -469,16 +474,16 @@ def show(values: dict[str, Any]) -> str:
         as_time = [v if isinstance(v, time) or v is None else time.fromisoformat(v)
                    for v in (start, end)]
         if as_time[0] is None:
-            return "(none)"
+            return NONE_SHOWN
         return as_time[0].strftime("%H:%M") + (f"-{as_time[1]:%H:%M}" if as_time[1] else "")
     if "languages" in values:
-        return ", ".join(map(language_label, values["languages"] or ())) or "(none)"
+        return ", ".join(map(language_label, values["languages"] or ())) or NONE_SHOWN
     for column in ("audience", "accessibility"):
         if column in values:
-            return _listed(tuple(values[column] or ())) or "(none)"
+            return _listed(tuple(values[column] or ())) or NONE_SHOWN
     if "translations" in values:  # the texts themselves: "Grŵp Adfer · Grŵp cyfeillgar"
         texts = [str(text) for parts in (values["translations"] or {}).values()
                  for text in parts.values() if text]
-        return " · ".join(texts)[:300] or "(none)"
+        return " · ".join(texts)[:300] or NONE_SHOWN
     first = next(iter(values.values()), None)
-    return "(none)" if first in (None, "") else str(first)
+    return NONE_SHOWN if first in (None, "") else str(first)

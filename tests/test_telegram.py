@@ -126,7 +126,8 @@ async def test_whole_conversation(tg: FakeTelegram, sessions: sessionmaker,
         # The command menu: everything in private chats (the features' too: anyone
         # may /subscribe), only the safe ones in groups.
         assert [c["command"] for c in tg.commands["default"]] == [
-            "start", "help", "crisis", "privacy", "forget", "language", "subscribe"]
+            "start", "help", "crisis", "privacy", "forget", "language", "subscribe",
+            "reminders"]
         assert [c["command"] for c in tg.commands["all_group_chats"]] == ["crisis", "help"]
         # People whose Telegram is in Welsh get the same menu, described in Welsh.
         welsh = {c["command"]: c["description"] for c in tg.commands["default@cy"]}

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from bot.catalogue import t
 from bot.types import Incoming
+from bot.wording import describe_schedule
 from directory.models import Listing
+from directory.schedule import Schedule
 
 
 def cy(key: str, **values: object) -> str:
@@ -141,7 +143,9 @@ async def test_a_welsh_speaking_volunteer_edits_a_listing(chat: Chat) -> None:
     await volunteer.say("/iaith cymraeg")
     await volunteer.say(f"/edit {CARDIFF_CAFE}")
     await volunteer.tap(cy("v_f_schedule"))
-    await volunteer.say("2nd and last Saturday")
+    await volunteer.say("ail a dydd Sadwrn olaf y mis")  # "2nd and last Saturday"
+    # The preview words the new schedule in Welsh.
+    volunteer.expect(describe_schedule(Schedule("monthly", (5,), (2, -1)), "cy"))
     await volunteer.tap(cy("v_b_confirm"))
     volunteer.expect(start_of(cy("v_applied")))
     with volunteer.sessions() as s:
@@ -159,3 +163,15 @@ async def test_a_place_two_nations_share_means_the_welsh_one_in_welsh(chat: Chat
     await english.say("I gamble too much")
     await english.say("Bangor")
     english.expect(en("place_ambiguous", query="Bangor"))
+
+
+async def test_a_welsh_volunteer_is_told_in_welsh_what_is_wrong(chat: Chat) -> None:
+    from test_volunteers import CARDIFF_CAFE, grant
+
+    volunteer = chat.someone_else("gwirfoddolwr2")
+    grant(volunteer, "admin")
+    await volunteer.say("/iaith cymraeg")
+    await volunteer.say(f"/edit {CARDIFF_CAFE}")
+    await volunteer.tap(cy("v_f_phone"))
+    await volunteer.say("ffoniwch fi")  # not a phone number
+    volunteer.expect(cy("v_err_phone"), cy("v_try_again"))

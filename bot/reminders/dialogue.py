@@ -148,6 +148,7 @@ class Reminding(Feature):
         self._search = search
         self.radius_km = radius_km
         self.commands = {"reminders": self.cmd_reminders}
+        self.menus = {"everyone": ("reminders",)}  # anyone may have reminders
         self.steps = {RStep.LIST: self.step_list}
         self.payloads = {"rm": self.on_button}
 

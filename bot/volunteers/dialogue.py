@@ -26,14 +26,23 @@ from bot.access import Actor
 from bot.catalogue import CATALOGUES, current_language, t
 from bot.features import Feature, Turn, b, payload_number
 from bot.types import Button, ConversationRef
+from bot.wording import describe_schedule
 from directory import curation
 from directory.fields import FIELDS as LISTING_FIELDS
-from directory.fields import Invalid, example, parse_schedule, show, translation_fields
+from directory.fields import (
+    NONE_SHOWN,
+    Invalid,
+    example,
+    parse_schedule,
+    show,
+    translation_fields,
+)
 from directory.freshness import DEFAULT_STALE_AFTER
 from directory.geography import Gazetteer
 from directory.models import Listing, Organisation
 from directory.records import ListingRecord
 from directory.repository import upsert_listing
+from directory.schedule import Schedule
 
 # Listings on one page of a picker or of /mylistings. With Previous, Next, the verify
 # picker's "all" and Cancel that is 24 buttons: Discord allows 25 components a message.
@@ -433,7 +442,8 @@ class Volunteering(Feature):
         try:
             values = field.parse(turn.text, self.gazetteer)
         except Invalid as exc:
-            turn.say(str(exc) + "\n" + t("v_try_again"), ((b("v_b_cancel", "vx"),),))
+            turn.say(t(exc.key, **exc.values) + "\n" + t("v_try_again"),
+                     ((b("v_b_cancel", "vx"),),))
             return
         actor = self.actor(turn)
         listing = self._listing_for(turn, actor, "edit", flow["listing"])
@@ -553,9 +563,9 @@ class Volunteering(Feature):
                                 values, turn.now)
         turn.state.flow = {"change": change.id}
         turn.state.step = VStep.CONFIRM
-        before = show(curation.typed(change.before)) if kind == "edit" else \
+        before = _show(curation.typed(change.before)) if kind == "edit" else \
             t("v_status_" + listing.status)
-        after = show(values) if kind == "edit" else t("v_status_" + values["status"])
+        after = _show(values) if kind == "edit" else t("v_status_" + values["status"])
         turn.say(t("v_preview", name=listing.name, field=t("v_f_" + field),
                    before=before, after=after),
                  ((b("v_b_confirm", "vy"), b("v_b_cancel", "vx")),))
@@ -579,7 +589,7 @@ class Volunteering(Feature):
         outcome = curation.submit(turn.session, change, actor.name, trusted, turn.now)
         turn.state.flow, turn.state.step = {}, CONVERSATION_START
         if outcome.status == "conflict":
-            turn.say(t("v_conflict", name=listing.name, now=show(
+            turn.say(t("v_conflict", name=listing.name, now=_show(
                 curation.typed(outcome.now_values)) if change.kind == "edit" else
                 t("v_status_" + listing.status)))
         elif outcome.status == "pending":
@@ -665,13 +675,14 @@ class Volunteering(Feature):
         try:
             values.update(self._add_value(what, turn, values))
         except Invalid as exc:
-            turn.say(str(exc) + "\n" + t("v_try_again"), ((b("v_b_cancel", "vx"),),))
+            turn.say(t(exc.key, **exc.values) + "\n" + t("v_try_again"),
+                     ((b("v_b_cancel", "vx"),),))
             return
         flow["at"] += 1
         if flow["at"] < len(self.ADD_STEPS):
             self._ask_add(turn)
             return
-        preview = "\n".join(f"{t('v_f_' + k)}: {show(curation.typed(v))}"
+        preview = "\n".join(f"{t('v_f_' + k)}: {_show(curation.typed(v))}"
                             for k, v in self._grouped(values).items())
         turn.say(t("v_add_preview", preview=preview),
                  ((b("v_b_confirm", "vy"), b("v_b_cancel", "vx")),))
@@ -681,10 +692,10 @@ class Volunteering(Feature):
         if what == "attendance":
             i = _id(payload, "va")
             if i is None or i > 2:
-                raise Invalid(t("v_add_attendance"))
+                raise Invalid("v_add_attendance")
             return {"attendance": ("in_person", "online", "hybrid")[i]}
         if not turn.text:
-            raise Invalid(t("v_empty"))
+            raise Invalid("v_empty")
         if what == "name":
             return curation.jsonable(BY_KEY["name"].parse(turn.text, self.gazetteer))
         if what == "schedule":
@@ -878,8 +889,8 @@ class Volunteering(Feature):
         assert listing is not None
         if change.kind == "edit":
             what = t("v_review_edit", field=t("v_f_" + change.field),
-                     before=show(curation.typed(change.before)),
-                     after=show(curation.typed(change.after)))
+                     before=_show(curation.typed(change.before)),
+                     after=_show(curation.typed(change.after)))
         else:
             what = t("v_review_" + change.kind)
         turn.state.flow, turn.state.step = {"change": change.id}, VStep.REVIEW
@@ -1032,3 +1043,16 @@ def remind_stale(session: Session, now: datetime, after: timedelta) -> int:
         curation.mark_stale_reminded(session, listing.id, now)
         count += 1
     return count
+
+
+def _show(values: dict[str, Any]) -> str:
+    """A value as the volunteer reads it in a preview, in the turn's language: a schedule
+    worded by the catalogue (bot/wording.py), "(none)" translated; other values as
+    directory/fields.py shows them."""
+    lang = current_language()
+    if "schedule_kind" in values:
+        return describe_schedule(Schedule(values["schedule_kind"],
+                                          tuple(values.get("days") or ()),
+                                          tuple(values.get("month_weeks") or ())), lang)
+    text = show(values)
+    return t("v_none_value") if text == NONE_SHOWN else text
