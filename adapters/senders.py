@@ -218,23 +218,8 @@ class DiscordSender:
         self.sessions = sessions
 
     async def send(self, user_id: str, text: str, nonce: str | None) -> Outcome:
-        import discord
-
-        from adapters.discord_adapter import UNREACHABLE
-
-        async def dm(client: discord.Client) -> discord.abc.Messageable:
-            return await client.create_dm(discord.Object(int(user_id)))
-
-        try:
-            return await self._post(dm, text, nonce)
-        except discord.Forbidden as exc:
-            if exc.code == UNREACHABLE:
-                ref = ConversationRef(self.platform, user_id, user_id)
-                await asyncio.to_thread(_mark_inactive, self.sessions, ref)
-                return Outcome("blocked", error="50007")
-            return Outcome("failed", error=f"403 {exc.code}")
-        except discord.NotFound as exc:
-            return Outcome("failed", error=f"404 {exc.code}")
+        """A text as a DM (a broadcast, a notification)."""
+        return await self.send_reply(user_id, Reply(text), nonce)
 
     async def send_reply(self, user_id: str, reply: Reply, nonce: str | None) -> Outcome:
         """A whole reply as a DM, as the adapter renders it: its buttons as components

@@ -15,8 +15,9 @@ DEFAULT_LIMITS (message lengths; send rates): import those from their module.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bot.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bot.broadcasts import store
@@ -45,11 +46,4 @@ __all__ = [
     "compose", "for_channel", "store",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _MODULE_OF)

@@ -148,7 +148,23 @@ class AnnouncementChannel(Base):
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Delivery(Base):
+class QueuedSend:
+    """Where one message waiting for the delivery worker is (bot/broadcasts/worker.py):
+    due from `not_before`, claimed by a worker (SKIP LOCKED, a lease from `claimed_at`),
+    then sent, failed or blocked. Broadcasts' deliveries and meeting reminders' sends
+    share it."""
+
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[str | None] = mapped_column(String(64))  # the platform's, if known
+    error: Mapped[str | None] = mapped_column(String(64))  # a short reason, never text
+
+
+class Delivery(QueuedSend, Base):
     """One recipient of one broadcast: a person (kind "user", a direct message) or a
     Discord announcement channel (kind "channel"; user_id holds the channel id)."""
 
@@ -184,14 +200,6 @@ class Delivery(Base):
     platform: Mapped[str] = mapped_column(String(16))
     user_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    message_id: Mapped[str | None] = mapped_column(String(64))  # the platform's, if known
-    error: Mapped[str | None] = mapped_column(String(64))  # a short reason, never text
 
 
 # -- subscriptions -----------------------------------------------------------------------

@@ -22,8 +22,9 @@ the tables (the migrations, `recovery-bot privacy report`) does not import the f
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bot.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bot.reminders import store
@@ -35,11 +36,4 @@ _MODULE_OF = {"Reminding": "dialogue", "RStep": "dialogue", "render": "dialogue"
 
 __all__ = ["RStep", "ReminderQueue", "Reminding", "render", "store"]
 
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _MODULE_OF)

@@ -64,6 +64,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.broadcasts.store import QueuedSend
 from bot.pseudonyms import pseudonym
 from directory.models import Base, Listing, UTCDateTime
 from directory.schedule import LONDON, Schedule, starts_between
@@ -132,7 +133,7 @@ class Reminder(Base):
     checked_in: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ReminderSend(Base):
+class ReminderSend(QueuedSend, Base):
     """One message of a reminder: a reminder of one occurrence (kind "reminder", key its
     start), its map pin on Telegram (kind "pin", the same key: `add_pin`), or a notice
     that the meeting changed (kind "change", key the new fingerprint)."""
@@ -169,14 +170,6 @@ class ReminderSend(Base):
     platform: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))  # reminder | pin | change
     key: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    message_id: Mapped[str | None] = mapped_column(String(64))
-    error: Mapped[str | None] = mapped_column(String(64))  # a short reason, never text
 
 
 # -- the meeting's times and its fingerprint ---------------------------------------------
