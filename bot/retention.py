@@ -23,6 +23,9 @@ What goes, and when:
   ABANDONED; they hold what was typed) and an admin's broadcast never sent - once the
   conversation that wrote them has expired: CONVERSATION_TTL_HOURS after they were
   started (the flow that could finish them lives in that conversation's state);
+- meeting reminders (bot/reminders/store.py: a pseudonym, a platform id, a meeting):
+  once they have ended (after their last meeting, 12 weeks, or the meeting closing) and
+  nothing of them waits to be sent; the delivery worker deletes them too;
 - the audit log of privileged commands (bot/access.py AuditEvent: a person id or an
   account pseudonym, the command, allowed or not): RETENTION_AUDIT_DAYS (365) after the
   command.
@@ -43,6 +46,7 @@ from bot import claims, state
 from bot.access import AuditEvent
 from bot.broadcasts.store import Broadcast, Delivery
 from bot.outbox import Notification
+from bot.reminders import store as reminders
 from directory.curation import ABANDONED, ChangeRequest
 from directory.models import ProblemReport
 
@@ -79,6 +83,7 @@ class Deleted:
     draft_changes: int = 0
     draft_broadcasts: int = 0
     audit_events: int = 0
+    reminders: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -138,4 +143,5 @@ def apply(session: Session, now: datetime, periods: Periods | None = None) -> De
         draft_changes=delete_draft_changes(session, now - p.drafts),
         draft_broadcasts=delete_draft_broadcasts(session, now - p.drafts),
         audit_events=delete_audit_events(session, now - p.audit),
+        reminders=reminders.delete_ended(session, now),
     )

@@ -16,9 +16,12 @@ from bot.broadcasts.store import Broadcast, Delivery
 from bot.claims import ProcessedUpdate
 from bot.conversation import Config
 from bot.outbox import Notification
+from bot.reminders import store as reminders
 from bot.state import ConversationRow, State
 from directory.curation import ChangeRequest
 from directory.models import Listing, Organisation, ProblemReport
+from directory.records import ListingRecord, OrganisationRecord
+from directory.repository import upsert_listing, upsert_organisation
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -215,3 +218,22 @@ async def test_privacy_says_how_long_the_audit_log_is_kept_and_what_forget_does(
     chat = new_chat(config=Config(audit_days=90))
     await chat.say("/privacy")
     chat.expect("commands", "after 90 days", "/forget deletes", "a former volunteer")
+
+
+def test_ended_reminders_go_even_where_no_delivery_worker_runs(session: Session) -> None:
+    """`jobs retention` deletes reminders past their end (the worker also does), and
+    leaves running ones alone."""
+    upsert_organisation(session, OrganisationRecord(slug="ret-org", name="Org"), actor="t")
+    upsert_listing(session, ListingRecord(
+        slug="ret-weekly", organisation_slug="ret-org", name="Weekly", days=[0],
+        start_time=datetime(2026, 1, 1, 19).time(), latitude=53.8, longitude=-1.55),
+        actor="t")
+    listing = session.scalars(select(Listing).where(Listing.slug == "ret-weekly")).one()
+    running = reminders.set_reminder(session, "telegram", "1", listing, "weekly", "en", NOW)
+    over = reminders.set_reminder(session, "telegram", "2", listing, "weekly", "en", NOW)
+    assert running is not None and over is not None
+    over.ends_at = NOW - timedelta(minutes=1)
+    deleted = retention.apply(session, NOW)
+    assert deleted.reminders == 1
+    left = session.scalars(select(reminders.Reminder.user_id)).all()
+    assert left == ["1"]

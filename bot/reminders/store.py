@@ -96,8 +96,9 @@ class Reminder(Base):
         "retention": "until its last occurrence or 12 weeks after it was set, whichever is "
                      "first (or the meeting closes); Stop reminders and /forget end it at once",
         "erasure": "Stop reminders (/reminders) and /forget delete the row; the delivery "
-                   "worker deletes it once it has ended; a delivery the platform refuses "
-                   "because they blocked the bot deletes all of theirs",
+                   "worker and `recovery-bot jobs retention` delete it once it has ended; "
+                   "a delivery the platform refuses because they blocked the bot deletes "
+                   "all of theirs",
         "columns": {
             "owner": "pseudonym: a keyed pseudonym of their account (bot/pseudonyms.py), to "
                      "find their reminders",
@@ -364,19 +365,28 @@ def plan(session: Session, now: datetime, limit: int = 2000) -> int:
         _move_on(reminder, listing, reminder.next_at, retarget=not meets)
     _insert_send(session, rows)
 
-    # Ended, with nothing of it waiting to be sent: deleted, its sent rows with it.
+    delete_ended(session, now, limit)
+    return done
+
+
+def delete_ended(session: Session, now: datetime, limit: int | None = None) -> int:
+    """Delete reminders that have ended (after their last meeting, 12 weeks, or their
+    meeting closing) with nothing of them waiting to be sent, their sent rows with them,
+    and other sent rows after KEEP_SENT: how many reminders went. Run by each delivery
+    worker pass and by `recovery-bot jobs retention` (bot/retention.py), so they go even
+    where no worker runs."""
     waiting = select(ReminderSend.id).where(ReminderSend.reminder_id == Reminder.id,
                                             ReminderSend.status.in_(("pending", "sending")))
-    ended = list(session.scalars(select(Reminder.id).where(
+    query = select(Reminder.id).where(
         or_(Reminder.ends_at <= now, Reminder.next_at.is_(None)), ~waiting.exists())
-        .limit(limit)))
+    ended = list(session.scalars(query.limit(limit) if limit is not None else query))
     if ended:
         session.execute(delete(ReminderSend).where(ReminderSend.reminder_id.in_(ended)))
         session.execute(delete(Reminder).where(Reminder.id.in_(ended)))
     session.execute(delete(ReminderSend).where(
         ReminderSend.status.in_(("sent", "skipped", "failed")),
         func.coalesce(ReminderSend.sent_at, ReminderSend.not_before) < now - KEEP_SENT))
-    return done
+    return len(ended)
 
 
 def _move_on(reminder: Reminder, listing: Listing, after: datetime, retarget: bool) -> None:
