@@ -632,10 +632,8 @@ EN: dict[str, str] = {
     "sch_and_week_last": " and last",
     "sch_at": "{days}, {start}",
     "sch_from_to": "{days}, {start}-{end}",
-    # Dates and times (bot/wording.py): a day on its own, and in a date (English shows
+    # Dates and times (bot/wording.py): a day in a date (English shows
     # today's short forms, as strftime("%a %d %b") gives them).
-    "day_0": "Monday", "day_1": "Tuesday", "day_2": "Wednesday", "day_3": "Thursday",
-    "day_4": "Friday", "day_5": "Saturday", "day_6": "Sunday",
     "date_day_0": "Mon", "date_day_1": "Tue", "date_day_2": "Wed", "date_day_3": "Thu",
     "date_day_4": "Fri", "date_day_5": "Sat", "date_day_6": "Sun",
     "month_1": "Jan", "month_2": "Feb", "month_3": "Mar", "month_4": "Apr", "month_5": "May",

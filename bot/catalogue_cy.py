@@ -671,8 +671,6 @@ CY: dict[str, str] = {
     "sch_at": "{days} am {start}",
     "sch_from_to": "{days}, {start}-{end}",
     # Dates: full day names (in short forms "Maw" would be both Tuesday and March).
-    "day_0": "Dydd Llun", "day_1": "Dydd Mawrth", "day_2": "Dydd Mercher",
-    "day_3": "Dydd Iau", "day_4": "Dydd Gwener", "day_5": "Dydd Sadwrn", "day_6": "Dydd Sul",
     "date_day_0": "Dydd Llun", "date_day_1": "Dydd Mawrth", "date_day_2": "Dydd Mercher",
     "date_day_3": "Dydd Iau", "date_day_4": "Dydd Gwener", "date_day_5": "Dydd Sadwrn",
     "date_day_6": "Dydd Sul",

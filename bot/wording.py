@@ -72,11 +72,6 @@ def _monthly(month_weeks: tuple[int, ...], days: str, lang: str) -> str:
     return t("sch_monthly", lang, weeks="".join(words), days=days)
 
 
-def day_name(weekday: int, lang: str) -> str:
-    """A day on its own ("Monday", "Dydd Llun"); 0 = Monday."""
-    return t(f"day_{weekday}", lang)
-
-
 def format_km(km: float, lang: str) -> str:
     """A distance's number as results show it: one decimal under 10 km ("1.2"), none
     from 10 ("12"), with the language's decimal point."""
